@@ -1,0 +1,112 @@
+"""Keras 3 adapter: builds native ``keras.Model`` models and trains them with Keras's own ``fit``."""
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+
+from .backends import quiet_tensorflow
+
+quiet_tensorflow()
+
+import keras  # noqa: E402  (the environment must be set before the first import)
+from keras import layers  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
+
+_LAYERS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+
+
+def build(cell, *, input_size, hidden_size, output_size, activation, seed, seq_len=None):
+    """Functional model: Input (batch, time, features) → layer 'rnn' (last state) → Dense 'head'."""
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(None, input_size), name="sequence")
+    last = _LAYERS[cell](hidden_size, activation=activation, name="rnn")(inputs)
+    outputs = layers.Dense(output_size, name="head")(last)
+    return keras.Model(inputs, outputs, name=f"{cell}_model")
+
+
+def set_gate_biases(model, cell, keep, inp=None):
+    """Write the keep-gate bias (LSTM forget gate, GRU update gate) and optionally the LSTM input-gate bias.
+
+    Keras keeps one bias vector, gate order LSTM i, f, c, o and GRU z, r, h; with ``reset_after=True``
+    (the default) the GRU bias is (2, 3h): an input row and a recurrent row, whose recurrent part is zeroed.
+    """
+    cell_obj = model.get_layer("rnn").cell
+    h = cell_obj.units
+    bias = cell_obj.bias.numpy().copy()
+    if cell == "lstm":
+        bias[h:2 * h] = keep
+        if inp is not None:
+            bias[0:h] = inp
+    elif bias.ndim == 2:
+        bias[0, 0:h], bias[1, 0:h] = keep, 0.0
+    else:
+        bias[0:h] = keep
+    cell_obj.bias.assign(bias)
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Writes Keras's epoch logs into the shared History, drives the progress bar, stops at the target."""
+
+    def __init__(self, history, steps_per_epoch, epochs, progress, on_epoch):
+        super().__init__()
+        self.history_, self.steps_per_epoch, self.on_epoch = history, steps_per_epoch, on_epoch
+        self.bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        metric = "accuracy" if self.history_.head == "binary" else "mae"
+        keys = ["loss", metric, "val_loss", "val_" + metric]
+        record = {"epoch": epoch + 1, "steps": (epoch + 1) * self.steps_per_epoch}
+        record.update({k: float(logs[k]) for k in keys if k in logs})
+        record["seconds"] = time.perf_counter() - self.start
+        self.history_.records.append(record)
+        self.bar.update(1)
+        self.bar.set_postfix({k: round(record[k], 4) for k in keys if k in record})
+        if self.on_epoch is not None:
+            self.on_epoch(record)
+        if self.history_.reached(record):
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
+
+
+def _device_scope(device):
+    if device == "cpu":
+        return keras.device("cpu:0")
+    if device == "gpu":
+        import tensorflow as tf
+
+        if not tf.config.list_physical_devices("GPU"):
+            raise ValueError("device='gpu' but TensorFlow sees no GPU; use device='auto' or 'cpu'")
+        return keras.device("gpu:0")
+    return contextlib.nullcontext()  # 'auto': TensorFlow places work on a GPU when it has one
+
+
+def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedule, clip_norm, seed, progress, device, on_epoch,
+        jit_compile=False):
+    binary = history.head == "binary"
+    keras.utils.set_random_seed(seed)
+    steps_per_epoch = math.ceil(len(X) / batch_size)
+    if lr_schedule == "cosine":
+        lr = keras.optimizers.schedules.CosineDecay(lr, decay_steps=epochs * steps_per_epoch)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=lr, global_clipnorm=clip_norm),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True) if binary else keras.losses.MeanSquaredError(),
+        metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0) if binary
+                 else keras.metrics.MeanAbsoluteError(name="mae")],
+        jit_compile=jit_compile,
+    )
+    recorder = _Recorder(history, steps_per_epoch, epochs, progress, on_epoch)
+    with _device_scope(device):
+        model.fit(X, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0, callbacks=[recorder],
+                  validation_data=None if X_val is None else (X_val, y_val))
+    return history
+
+
+def predict(model, X, *, device="auto"):
+    with _device_scope(device):
+        return model.predict(X, batch_size=1024, verbose=0)
