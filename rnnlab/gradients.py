@@ -1,0 +1,128 @@
+"""How far back the gradient reaches: the norm of dL/dh_t for every time step of an rnnlab model.
+
+The layer is unrolled one step at a time with its own weights, so every hidden state h_t is a separate
+tensor whose gradient can be read. dL/dh_t is the total derivative: through h_{t+1} (and, for the LSTM,
+c_{t+1}) all the way to the loss, which is computed from the head's output at the last step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_array, check_choice, check_same_length
+from .backends import backend_of
+from .weights import _head, get_weights
+
+LOSSES = ("auto", "bce", "mse", "sum")
+
+
+def gradient_norms(model, X, y=None, *, loss="auto"):
+    """``norms[t] = ||dL/dh_t||`` for t = 0..T-1, a numpy array of length T.
+
+    Parameters
+    ----------
+    model : an rnnlab model (from :func:`rnnlab.build_model`), torch or Keras
+    X : array (batch, T, features)
+    y : targets (batch, outputs), or None
+    loss : 'bce' (sigmoid cross-entropy on the logits, averaged), 'mse' (averaged), 'sum' (the sum of
+        the outputs; needs no targets) or 'auto': 'sum' when ``y`` is None, else 'bce' for a binary
+        head and 'mse' for a regression head (``model.rnnlab_head``)
+
+    The norm is the Frobenius norm of the (batch, hidden) matrix dL/dh_t, i.e. over the whole batch.
+    With the averaged losses it therefore scales like 1/sqrt(batch) for similar samples.
+    """
+    backend = backend_of(model)
+    X = check_array(X, "X", ndim=3)
+    check_choice(loss, "loss", LOSSES)
+    weights = get_weights(model)
+    if X.shape[2] != weights.input_size:
+        raise ValueError(f"X has {X.shape[2]} features but the model expects {weights.input_size}")
+    outputs = _head(model, "model")[1].shape[0]
+    if y is not None:
+        y = check_array(y, "y", ndim=2)
+        check_same_length(X, y)
+        if y.shape[1] != outputs:
+            raise ValueError(f"y has {y.shape[1]} columns but the model has {outputs} outputs")
+    loss = _resolve_loss(model, y, loss)
+    norms = _torch_norms if backend == "torch" else _keras_norms
+    return norms(model, weights.cell, X, y, loss)
+
+
+def _resolve_loss(model, y, loss):
+    if loss == "auto":
+        if y is None:
+            return "sum"
+        head = getattr(model, "rnnlab_head", None)
+        if head is None:
+            raise ValueError("loss='auto' needs model.rnnlab_head (set by rnnlab.build_model); "
+                             "pass loss='bce', 'mse' or 'sum'")
+        return "bce" if head == "binary" else "mse"
+    if (loss == "sum") != (y is None):
+        raise ValueError(f"loss={loss!r} " + ("uses no targets; pass y=None" if loss == "sum" else "needs targets y"))
+    return loss
+
+
+def _torch_norms(model, cell, X, y, loss):
+    import torch
+    import torch.nn.functional as F
+
+    rnn = model.rnn
+    param = next(rnn.parameters())
+    x = torch.from_numpy(X).to(param.device, param.dtype)
+    state, hs = None, []
+    for x_t in x.unbind(1):
+        _, state = rnn(x_t.unsqueeze(1 if rnn.batch_first else 0), state)
+        hs.append(state[0] if cell == "lstm" else state)  # (1, batch, hidden)
+    out = model.head(hs[-1][0])
+    if loss == "sum":
+        value = out.sum()
+    else:
+        target = torch.from_numpy(y).to(out.device, out.dtype)
+        value = F.binary_cross_entropy_with_logits(out, target) if loss == "bce" else F.mse_loss(out, target)
+    grads = torch.autograd.grad(value, hs)  # leaves the parameters' .grad untouched
+    return np.array([g.norm().item() for g in grads])
+
+
+def _keras_norms(model, cell, X, y, loss):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError(f"gradient_norms needs Keras's tensorflow backend, found {keras.backend.backend()!r}")
+    import tensorflow as tf
+
+    rnn_cell, head = model.get_layer("rnn").cell, model.get_layer("head")
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        h = tf.zeros((X.shape[0], rnn_cell.units))
+        states = [h, tf.zeros_like(h)] if cell == "lstm" else [h]
+        hs = []
+        for t in range(X.shape[1]):
+            h, states = rnn_cell(x[:, t], states)  # states[0] is h itself
+            hs.append(h)
+        out = head(h)
+        if loss == "sum":
+            value = tf.reduce_sum(out)
+        elif loss == "bce":
+            value = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=out))
+        else:
+            value = tf.reduce_mean(tf.square(out - y))
+    return np.array([float(tf.norm(g)) for g in tape.gradient(value, hs)])
+
+
+def plot_gradient_norms(norms_by_label, ax=None, *, title="How far back the gradient reaches"):
+    """One line per label of ``||dL/dh_t||`` against the time step t, on a log scale; returns the Axes."""
+    if not isinstance(norms_by_label, dict) or not norms_by_label:
+        raise TypeError(f"norms_by_label must be a non-empty dict label -> norms, got {norms_by_label!r}")
+    curves = {label: check_array(norms, f"norms_by_label[{label!r}]", ndim=1)
+              for label, norms in norms_by_label.items()}
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for label, norms in curves.items():
+        ax.plot(np.arange(len(norms)), norms, label=str(label))
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t")
+    ax.set_ylabel(r"$\|\partial L / \partial h_t\|$")
+    ax.set_title(title)
+    ax.legend()
+    return ax
