@@ -2,7 +2,7 @@
 
 ``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used.
 """
-from . import gradients, params, reference, weights
+from . import gradients, notebook, params, reference, weights
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
 from .models import build_model
@@ -11,6 +11,6 @@ from .training import History, predict, train
 __version__ = "0.1.0"
 
 __all__ = [
-    "History", "Scaler", "gradients", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
+    "History", "Scaler", "gradients", "notebook", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
     "is_available", "next_number_task", "predict", "train", "train_val_split",
 ]

@@ -109,7 +109,7 @@ def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, se
     run_one = _run_long_dependency if name == "long_dependency" else _run_next_number
     combos = list(itertools.product(recipe_list, seq_lens, hiddens, backends, cells, seeds))
     rows, histories = [], []
-    for rec, T, H, backend, cell, seed in tqdm(combos, desc=name, disable=not progress):
+    for rec, T, H, backend, cell, seed in tqdm(combos, desc=name, disable=not progress or len(combos) == 1):
         row, history = run_one(rec, cell, backend, seed, T, H, progress)
         row.update({"experiment": name, "cell": cell, "backend": backend, "seed": seed, "seq_len": T,
                     "hidden_size": H, "recipe": rec.name})

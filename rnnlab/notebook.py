@@ -1,0 +1,23 @@
+"""Small helpers for the notebooks: which backends run here, said in one line."""
+from __future__ import annotations
+
+from .backends import INSTALL_HINT, available_backends, is_available
+
+
+def have(backend):
+    """True when ``backend`` is installed; otherwise print a one-line note so the notebook can go on without it."""
+    if is_available(backend):
+        return True
+    print(f"({backend} is not installed here, so this cell is skipped. To run it: {INSTALL_HINT[backend]})")
+    return False
+
+
+def environment():
+    """One line for a notebook's set-up cell: Python, rnnlab and the backends available."""
+    import platform
+
+    from . import __version__
+
+    found = available_backends()
+    return (f"Python {platform.python_version()}, rnnlab {__version__}; backends: "
+            + (", ".join(found) if found else "none (pip install torch, or keras and tensorflow)"))

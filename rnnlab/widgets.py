@@ -1,0 +1,83 @@
+"""Sliders and a Train button for the experiments (core ipywidgets only: works on 7.x, Colab's, and 8.x).
+
+The button's work is done by :func:`train_and_plot`, a plain function that tests call directly.
+"""
+from __future__ import annotations
+
+from ._validation import check_choice
+from .backends import BACKENDS, CELLS
+from .experiments import EXPERIMENTS, run_experiment
+
+SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, default)
+    "long_dependency": ((10, 300, 10, 100), (2, 64, 16)),
+    "next_number": ((2, 10, 1, 3), (2, 64, 10)),
+}
+
+
+def describe(row):
+    """One line about one run (a row of an experiment table)."""
+    where = f"{row['cell']} on {row['backend']}, T={row['seq_len']}, hidden={row['hidden_size']}, recipe {row['recipe']}"
+    if row["experiment"] == "next_number":
+        within = "within" if row["solved"] else "outside"
+        return (f"{where}: prediction {row['prediction']:.3f}, |error| {row['error']:.3f} ({within} 0.05), "
+                f"{row['seconds']:.1f} s")
+    verdict = f"solved in {row['steps']} steps" if row["solved"] else f"not solved after {row['steps']} steps"
+    return f"{where}: {verdict} ({row['seconds']:.1f} s), validation accuracy {row['val_metric']:.3f}"
+
+
+def train_and_plot(experiment, *, cell, backend, seq_len, hidden_size, recipe="rnnlab", epochs=None, seed=0,
+                   progress=True):
+    """Run one seed of ``experiment`` and return ``(result, figure)``; what the Train button calls."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import plot_curves
+
+    result = run_experiment(experiment, cells=cell, backends=backend, seeds=[seed], seq_len=seq_len,
+                            hidden_size=hidden_size, recipe=recipe, epochs=epochs, progress=progress)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    plot_curves(result, ax=ax)
+    ax.set_title(f"{experiment}: {cell} on {backend}, T={seq_len}, hidden={hidden_size}, seed {seed}", fontsize=10)
+    fig.tight_layout()
+    plt.close(fig)
+    return result, fig
+
+
+def experiment_widget(experiment="long_dependency"):
+    """Sequence-length and hidden-size sliders, cell/backend/recipe choices, an epoch budget and a Train button."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    check_choice(experiment, "experiment", EXPERIMENTS)
+    (t_min, t_max, t_step, t_default), (h_min, h_max, h_default) = SLIDERS[experiment]
+    recipes = EXPERIMENTS[experiment]["recipes"]
+    style = {"description_width": "initial"}
+    seq_len = w.IntSlider(value=t_default, min=t_min, max=t_max, step=t_step, description="sequence length",
+                          continuous_update=False, style=style)
+    hidden = w.IntSlider(value=h_default, min=h_min, max=h_max, description="hidden size",
+                         continuous_update=False, style=style)
+    cell = w.Dropdown(options=list(CELLS), value="lstm", description="cell")
+    backend = w.Dropdown(options=list(BACKENDS), value="torch", description="backend")
+    recipe = w.Dropdown(options=list(recipes), value="rnnlab", description="recipe")
+    epochs = w.IntSlider(value=min(30, recipes["rnnlab"].epochs), min=1, max=recipes["rnnlab"].epochs,
+                         description="max epochs", continuous_update=False, style=style)
+    button = w.Button(description="Train", button_style="primary", icon="play")
+    out = w.Output()
+
+    def on_click(_):
+        button.disabled = True
+        out.clear_output()
+        with out:
+            try:
+                result, fig = train_and_plot(experiment, cell=cell.value, backend=backend.value,
+                                             seq_len=seq_len.value, hidden_size=hidden.value,
+                                             recipe=recipe.value, epochs=epochs.value)
+                print(describe(result.rows[0]))
+                display(fig)
+            except (ValueError, TypeError, ImportError) as exc:
+                print(f"Could not train: {exc}")
+            finally:
+                button.disabled = False
+
+    button.on_click(on_click)
+    controls = w.VBox([w.HBox([seq_len, hidden]), w.HBox([cell, backend, recipe]), w.HBox([epochs, button])])
+    return w.VBox([controls, out])

@@ -1,0 +1,80 @@
+import re
+
+import pytest
+
+import rnnlab
+from rnnlab import backends as backends_mod
+from rnnlab.widgets import describe, experiment_widget, train_and_plot
+
+widgets = pytest.importorskip("ipywidgets")
+
+
+def _find(box, kind):
+    found = []
+    for child in getattr(box, "children", ()):
+        if isinstance(child, kind):
+            found.append(child)
+        found += _find(child, kind)
+    return found
+
+
+def test_train_and_plot_titles_the_figure_with_the_choices():
+    pytest.importorskip("torch")
+    result, fig = train_and_plot("long_dependency", cell="lstm", backend="torch", seq_len=12, hidden_size=6,
+                                 epochs=2, progress=False)
+    row = result.rows[0]
+    assert (row["seq_len"], row["hidden_size"], row["cell"]) == (12, 6, "lstm")
+    title = fig.axes[0].get_title()
+    assert "T=12" in title and "hidden=6" in title
+    assert describe(row).startswith("lstm on torch, T=12, hidden=6")
+
+
+def test_describe_next_number_reports_the_prediction():
+    row = {"experiment": "next_number", "cell": "rnn", "backend": "keras", "seq_len": 3, "hidden_size": 10,
+           "recipe": "rnnlab", "prediction": 12.98, "error": 0.02, "solved": True, "seconds": 4.2}
+    assert describe(row) == ("rnn on keras, T=3, hidden=10, recipe rnnlab: prediction 12.980, |error| 0.020 "
+                             "(within 0.05), 4.2 s")
+
+
+@pytest.mark.parametrize("experiment, t_default, h_default", [("long_dependency", 100, 16), ("next_number", 3, 10)])
+def test_widget_has_labelled_sliders_with_defaults(experiment, t_default, h_default):
+    box = experiment_widget(experiment)
+    sliders = {s.description: s for s in _find(box, widgets.IntSlider)}
+    assert sliders["sequence length"].value == t_default
+    assert sliders["hidden size"].value == h_default
+    assert [b.description for b in _find(box, widgets.Button)] == ["Train"]
+
+
+def test_train_button_runs_the_chosen_settings(capsys):
+    pytest.importorskip("torch")
+    box = experiment_widget("long_dependency")
+    sliders = {s.description: s for s in _find(box, widgets.IntSlider)}
+    sliders["sequence length"].value, sliders["hidden size"].value, sliders["max epochs"].value = 20, 8, 2
+    button = _find(box, widgets.Button)[0]
+    button.click()
+    out = capsys.readouterr().out
+    assert "lstm on torch, T=20, hidden=8" in out
+    assert not button.disabled
+
+
+def test_errors_in_the_callback_reach_the_student_as_one_line(capsys, monkeypatch):
+    box = experiment_widget("next_number")
+    backend = [d for d in _find(box, widgets.Dropdown) if d.description == "backend"][0]
+    backend.value = "keras"
+    monkeypatch.setattr(backends_mod.importlib.util, "find_spec", lambda name: None)
+    _find(box, widgets.Button)[0].click()
+    # outside a kernel, Output.clear_output() writes a terminal erase sequence; the message follows it
+    out = re.sub(r"\x1b\[2K\r", "", capsys.readouterr().out).strip()
+    assert out.startswith("Could not train: the keras backend is not installed") and "pip install" in out
+    assert len(out.splitlines()) == 1
+
+
+def test_widget_rejects_unknown_experiment():
+    with pytest.raises(ValueError, match="experiment must be one of"):
+        experiment_widget("copy_task")
+
+
+def test_have_prints_a_one_line_note(monkeypatch, capsys):
+    monkeypatch.setattr(backends_mod.importlib.util, "find_spec", lambda name: None)
+    assert rnnlab.notebook.have("torch") is False
+    assert "pip install" in capsys.readouterr().out
