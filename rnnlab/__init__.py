@@ -10,6 +10,17 @@ from .training import History, predict, train
 
 __version__ = "0.1.0"
 
+_SUBMODULES = ("diagrams", "experiments", "plotting", "recipes", "widgets")
+
+
+def __getattr__(name):
+    """Import the heavier submodules (experiments, plotting, widgets, …) on first use: ``rnnlab.widgets``."""
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
+
 __all__ = [
     "History", "Scaler", "gradients", "notebook", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
     "is_available", "next_number_task", "predict", "train", "train_val_split",

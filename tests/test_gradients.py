@@ -3,20 +3,8 @@ import numpy as np
 import pytest
 
 from rnnlab import build_model, first_token_task
-from rnnlab.backends import quiet_tensorflow
 from rnnlab.gradients import gradient_norms, plot_gradient_norms
 from rnnlab.weights import transfer
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    quiet_tensorflow()
-    return pytest.importorskip("keras")
 
 
 def test_contractive_rnn_gradient_decays_exponentially(torch):

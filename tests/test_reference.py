@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from rnnlab.backends import quiet_tensorflow
 from rnnlab.reference import forward, gru_forward, lstm_forward, rnn_forward
 from rnnlab.weights import CellWeights, random_weights, set_weights
 
@@ -14,17 +13,6 @@ SHAPES = [  # (T, batch, input_size, hidden_size)
 BOTH = [("rnn", "tanh", True), ("rnn", "relu", True), ("lstm", "tanh", True), ("gru", "tanh", True)]
 KERAS_ONLY = [("lstm", "relu", True), ("gru", "relu", True), ("gru", "tanh", False), ("gru", "relu", False)]
 TOL = {"rtol": 1e-5, "atol": 1e-5}
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    quiet_tensorflow()
-    return pytest.importorskip("keras")
 
 
 def case(cell, activation, reset_after, shape, seed=0):

@@ -3,22 +3,10 @@ import numpy as np
 import pytest
 
 from rnnlab import build_model, first_token_task, predict, train
-from rnnlab.backends import quiet_tensorflow
 from rnnlab.params import count_parameters, parameter_table
 from rnnlab.weights import CellWeights, array_names, get_weights, random_weights, set_weights, transfer
 
 CELLS = ["rnn", "lstm", "gru"]
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    quiet_tensorflow()
-    return pytest.importorskip("keras")
 
 
 @pytest.fixture(scope="module")
