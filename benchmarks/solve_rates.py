@@ -52,6 +52,7 @@ def report():
         solved = g[g.solved]
         line = {"experiment": name, "recipe": recipe, "backend": backend, "cell": cell,
                 "solved": f"{int(g.solved.sum())}/{len(g)}",
+                "median steps to solve": f"{solved.steps.median():.0f}" if len(solved) else "–",
                 "median s to solve": f"{solved.seconds.median():.1f}" if len(solved) else "–",
                 "median s per run": f"{g.seconds.median():.1f}"}
         if name == "long_dependency":

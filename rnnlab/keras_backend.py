@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 
@@ -10,8 +11,12 @@ from .backends import quiet_tensorflow
 quiet_tensorflow()
 
 import keras  # noqa: E402  (the environment must be set before the first import)
+import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
+
+# Under Jupyter, TensorFlow's Python logger turns itself to INFO/WARNING on import; students need neither.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 _LAYERS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -108,5 +113,8 @@ def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedu
 
 
 def predict(model, X, *, device="auto"):
+    # Calling the model directly (not model.predict) builds no new tf.function per model, so many small
+    # runs in one notebook trigger no retracing warnings.
     with _device_scope(device):
-        return model.predict(X, batch_size=1024, verbose=0)
+        return np.concatenate([keras.ops.convert_to_numpy(model(X[i:i + 1024], training=False))
+                               for i in range(0, len(X), 1024)])

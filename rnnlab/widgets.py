@@ -8,6 +8,7 @@ from ._validation import check_choice
 from .backends import BACKENDS, CELLS
 from .experiments import EXPERIMENTS, run_experiment
 
+INTERACTIVE_EPOCHS = 30
 SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, default)
     "long_dependency": ((10, 300, 10, 100), (2, 64, 16)),
     "next_number": ((2, 10, 1, 3), (2, 64, 10)),
@@ -23,6 +24,11 @@ def describe(row):
                 f"{row['seconds']:.1f} s")
     verdict = f"solved in {row['steps']} steps" if row["solved"] else f"not solved after {row['steps']} steps"
     return f"{where}: {verdict} ({row['seconds']:.1f} s), validation accuracy {row['val_metric']:.3f}"
+
+
+def _epoch_default(recipe):
+    """The recipe's own epoch budget, capped at 30 so an interactive run stays short."""
+    return min(recipe.epochs, INTERACTIVE_EPOCHS)
 
 
 def train_and_plot(experiment, *, cell, backend, seq_len, hidden_size, recipe="rnnlab", epochs=None, seed=0,
@@ -58,8 +64,9 @@ def experiment_widget(experiment="long_dependency"):
     cell = w.Dropdown(options=list(CELLS), value="lstm", description="cell")
     backend = w.Dropdown(options=list(BACKENDS), value="torch", description="backend")
     recipe = w.Dropdown(options=list(recipes), value="rnnlab", description="recipe")
-    epochs = w.IntSlider(value=min(30, recipes["rnnlab"].epochs), min=1, max=recipes["rnnlab"].epochs,
+    epochs = w.IntSlider(value=_epoch_default(recipes["rnnlab"]), min=1, max=max(r.epochs for r in recipes.values()),
                          description="max epochs", continuous_update=False, style=style)
+    recipe.observe(lambda change: setattr(epochs, "value", _epoch_default(recipes[change["new"]])), names="value")
     button = w.Button(description="Train", button_style="primary", icon="play")
     out = w.Output()
 
@@ -71,6 +78,9 @@ def experiment_widget(experiment="long_dependency"):
                 result, fig = train_and_plot(experiment, cell=cell.value, backend=backend.value,
                                              seq_len=seq_len.value, hidden_size=hidden.value,
                                              recipe=recipe.value, epochs=epochs.value)
+                # The result replaces the progress bar: a run that stops early (solved) would leave tqdm's bar
+                # behind, half full and red as if it had failed.
+                out.clear_output(wait=True)
                 print(describe(result.rows[0]))
                 display(fig)
             except (ValueError, TypeError, ImportError) as exc:

@@ -16,12 +16,19 @@ def test_original_long_dependency_demo_stays_at_chance_for_both_cells():
         assert not row["solved"] and 0.4 <= row["val_metric"] <= 0.6, row
 
 
-def test_recipe_lets_the_lstm_solve_t300_and_not_the_rnn():
+def test_recipe_lets_the_lstm_solve_t300_on_every_seed_sampled():
     pytest.importorskip("torch")
     lstm = run_experiment("long_dependency", cells="lstm", seeds=3, progress=False)
-    assert sum(r["solved"] for r in lstm.rows) >= 2, lstm.rows
-    rnn = run_experiment("long_dependency", cells="rnn", seeds=1, epochs=60, progress=False)
-    assert not rnn.rows[0]["solved"] and rnn.rows[0]["val_metric"] < 0.6, rnn.rows
+    assert all(r["solved"] for r in lstm.rows), lstm.rows
+
+
+def test_rnn_under_the_recipe_solves_some_seeds_and_not_others():
+    """Seed-level regression of the benchmark table (torch, CPU, deterministic for a seed): under the same
+    recipe the simple RNN solved seed 9 in 15 epochs and never solved seed 0."""
+    pytest.importorskip("torch")
+    rnn = run_experiment("long_dependency", cells="rnn", seeds=[9, 0], epochs=25, progress=False)
+    solved = {r["seed"]: r["solved"] for r in rnn.rows}
+    assert solved == {9: True, 0: False}, rnn.rows
 
 
 def test_recipe_lets_the_keras_lstm_solve_t300():

@@ -78,3 +78,15 @@ def test_have_prints_a_one_line_note(monkeypatch, capsys):
     monkeypatch.setattr(backends_mod.importlib.util, "find_spec", lambda name: None)
     assert rnnlab.notebook.have("torch") is False
     assert "pip install" in capsys.readouterr().out
+
+
+def test_epoch_slider_follows_the_recipe():
+    box = experiment_widget("next_number")
+    epochs = [s for s in _find(box, widgets.IntSlider) if s.description == "max epochs"][0]
+    recipe = [d for d in _find(box, widgets.Dropdown) if d.description == "recipe"][0]
+    assert epochs.value == rnnlab.recipes.NEXT_NUMBER["rnnlab"].epochs
+    recipe.value = "original"
+    assert epochs.value == rnnlab.recipes.NEXT_NUMBER["original"].epochs == 10
+    long_box = experiment_widget("long_dependency")
+    long_epochs = [s for s in _find(long_box, widgets.IntSlider) if s.description == "max epochs"][0]
+    assert long_epochs.value == 30 < rnnlab.recipes.LONG_DEPENDENCY["rnnlab"].epochs  # interactive cap
