@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-fast benchmarks clean
+NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+.PHONY: setup demo test test-fast notebooks benchmarks clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +24,21 @@ demo: $(STAMP)
 	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
 		--seeds 3 --recipe original,rnnlab --out results/demo
 
-## Everything CI runs: unit tests on both backends and the slow claim checks (about 5 min).
+## Everything CI runs: unit tests on both backends, the slow claim checks and the notebooks under nbval.
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider; status=$$?; \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider tests notebooks $(NBVAL); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$status
 
-## Unit tests only, no solve-rate runs (under a minute).
+## Unit tests only: no solve-rate runs, notebooks, browser or Colab-widget tests (about a minute).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow and not browser and not colab_widgets"
+
+## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
+notebooks: $(STAMP)
+	cd notebooks && for nb in [0-9]*.ipynb; do \
+		OMP_NUM_THREADS=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.store_widget_state=True "$$nb" || exit 1; \
+	done
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py

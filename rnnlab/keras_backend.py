@@ -7,6 +7,7 @@ import math
 import time
 
 from .backends import quiet_tensorflow
+from .training import finish_bar
 
 quiet_tensorflow()
 
@@ -76,7 +77,7 @@ class _Recorder(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
-        self.bar.close()
+        finish_bar(self.bar)
 
 
 def _device_scope(device):

@@ -9,6 +9,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .training import finish_bar
+
 _LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
@@ -70,8 +72,8 @@ def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedu
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     n, steps, start = len(X), 0, time.perf_counter()
-    bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not progress, leave=False)
-    for epoch in bar:
+    bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+    for epoch in range(1, epochs + 1):
         model.train()
         sums = {"loss": 0.0, "metric": 0.0}
         for batch in torch.from_numpy(rng.permutation(n)).split(batch_size):
@@ -96,12 +98,13 @@ def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedu
             record.update({"val_loss": val_loss, "val_" + _metric_name(binary): val_metric})
         record["seconds"] = time.perf_counter() - start
         history.records.append(record)
+        bar.update(1)
         bar.set_postfix({k: round(v, 4) for k, v in record.items() if k.startswith(("loss", "val", "acc", "mae"))})
         if on_epoch is not None:
             on_epoch(record)
         if history.reached(record):
             break
-    bar.close()
+    finish_bar(bar)
     model.eval()
     return history
 

@@ -118,6 +118,16 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
     return history
 
 
+def finish_bar(bar):
+    """Close an epoch bar; a run that stopped early at its target is complete, not failed.
+
+    tqdm's notebook bar turns red when closed before ``total``; an early stop is a success, so the
+    total becomes the epochs actually run.
+    """
+    bar.total = bar.n
+    bar.close()
+
+
 def predict(model, X, *, device="auto"):
     """Model outputs as a numpy array (logits for a binary head)."""
     X = check_array(X, "X", ndim=3)
