@@ -10,7 +10,7 @@ from .training import History, predict, train
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("diagrams", "experiments", "plotting", "recipes", "widgets")
+_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "student", "widgets")
 
 
 def __getattr__(name):

@@ -1,4 +1,5 @@
-"""Command line: ``rnnlab run long-dependency …``, ``rnnlab run next-number …``, ``rnnlab info``."""
+"""Command line: ``rnnlab run long-dependency …``, ``rnnlab run next-number …``, ``rnnlab info``,
+``rnnlab student notebooks/ --out student/``."""
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,15 @@ def _ints(value):
         raise argparse.ArgumentTypeError(f"expected an integer or a comma list of integers, got {value!r}") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments end in one line on stderr (and status 2), not a usage block."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="rnnlab", description="Measured RNN / LSTM / GRU experiments on PyTorch and Keras.")
+    parser = _Parser(prog="rnnlab", description="Measured RNN / LSTM / GRU experiments on PyTorch and Keras.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run an experiment, print its table, write results.csv and a PNG")
     run.add_argument("experiment", choices=["long-dependency", "next-number"])
@@ -43,6 +51,11 @@ def build_parser():
     run.add_argument("--out", default="rnnlab-results", help="folder for results.csv and the figure")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
     sub.add_parser("info", help="print versions and which backends are installed")
+    student = sub.add_parser("student", help="write student versions of notebooks: solution cells removed, "
+                                             "answer outputs cleared")
+    student.add_argument("src", help="a notebook (.ipynb) or a folder of notebooks")
+    student.add_argument("--out", default="student", help="folder for the student notebooks (default: student)")
+    student.add_argument("--clear-outputs", action="store_true", help="clear every output, not only the answers")
     return parser
 
 
@@ -96,6 +109,11 @@ def main(argv=None):
     try:
         if args.command == "info":
             print(info())
+        elif args.command == "student":
+            from .student import build_student_notebooks
+
+            for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs):
+                print(f"wrote {path}")
         else:
             run(args)
     except (ValueError, TypeError, ImportError) as exc:

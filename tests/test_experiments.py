@@ -106,8 +106,9 @@ def test_cli_run_writes_table_csv_and_png(tmp_path):
 ])
 def test_cli_bad_arguments_give_one_line_not_a_traceback(args, fragment):
     proc = _cli(*args)
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert fragment in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
 def test_cli_info_lists_backends():
