@@ -105,20 +105,12 @@ def test_torch_layer_round_trip_through_neutral(torch, cell):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_trained_torch_model_predicts_the_same_in_keras(torch, keras, data, cell):
+@pytest.mark.parametrize("source, target", [("torch", "keras"), ("keras", "torch")])
+def test_trained_model_predicts_the_same_in_the_other_backend(torch, keras, data, cell, source, target):
     X, y = data
-    model = build_model(cell, "torch", hidden_size=8, seed=1)
+    model = build_model(cell, source, hidden_size=8, seed=1)
     train(model, X, y, epochs=2, progress=False)
-    copy = transfer(model, build_model(cell, "keras", hidden_size=8))
-    np.testing.assert_allclose(predict(copy, X), predict(model, X), rtol=0, atol=1e-5)
-
-
-@pytest.mark.parametrize("cell", CELLS)
-def test_trained_keras_model_predicts_the_same_in_torch(torch, keras, data, cell):
-    X, y = data
-    model = build_model(cell, "keras", hidden_size=8, seed=1)
-    train(model, X, y, epochs=2, progress=False)
-    copy = transfer(model, build_model(cell, "torch", hidden_size=8))
+    copy = transfer(model, build_model(cell, target, hidden_size=8))
     np.testing.assert_allclose(predict(copy, X), predict(model, X), rtol=0, atol=1e-5)
 
 
