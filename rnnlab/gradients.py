@@ -108,18 +108,26 @@ def _keras_norms(model, cell, X, y, loss):
     return np.array([float(tf.norm(g)) for g in tape.gradient(value, hs)])
 
 
-def plot_gradient_norms(norms_by_label, ax=None, *, title="How far back the gradient reaches"):
-    """One line per label of ``||dL/dh_t||`` against the time step t, on a log scale; returns the Axes."""
+def plot_gradient_norms(norms_by_label, ax=None, *, title="How far back the gradient reaches", colors=None):
+    """One line per label of ``||dL/dh_t||`` against the time step t, on a log scale; returns the Axes.
+
+    ``colors``: a dict label -> colour or a list, one per label. By default a label that names a cell
+    ('LSTM, chrono') takes the cell's colour from :mod:`rnnlab.plotting`, others the Axes' colour cycle;
+    lines of the same colour differ in line style.
+    """
     if not isinstance(norms_by_label, dict) or not norms_by_label:
         raise TypeError(f"norms_by_label must be a non-empty dict label -> norms, got {norms_by_label!r}")
     curves = {label: check_array(norms, f"norms_by_label[{label!r}]", ndim=1)
               for label, norms in norms_by_label.items()}
     import matplotlib.pyplot as plt
 
+    from .plotting import _label_styles
+
+    styles = _label_styles(curves, colors)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for label, norms in curves.items():
-        ax.plot(np.arange(len(norms)), norms, label=str(label))
+    for (label, norms), (color, linestyle) in zip(curves.items(), styles):
+        ax.plot(np.arange(len(norms)), norms, label=str(label), color=color, linestyle=linestyle)
     ax.set_yscale("log")
     ax.set_xlabel("time step t")
     ax.set_ylabel(r"$\|\partial L / \partial h_t\|$")
