@@ -1,11 +1,14 @@
 """One model factory for both backends: recurrent layer (batch-first) → last hidden state → linear head."""
 from __future__ import annotations
 
+import contextlib
 import numbers
+import random
+import sys
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_float, check_int, check_seed
 from .backends import BACKENDS, CELLS, load_adapter
 
 HEADS = ("binary", "regression")
@@ -28,7 +31,9 @@ def build_model(cell, backend="torch", *, input_size=1, hidden_size=16, output_s
         an LSTM, the update-gate bias of a GRU), or 'chrono' (Tallec & Ollivier 2018: b_f = log U(1, T-1)
         and input-gate bias -b_f; needs ``seq_len``)
     seq_len : the sequence length the model will see; only needed for ``forget_bias='chrono'``
-    seed : seeds the weight initialisation
+    seed : seeds the weight initialisation, an integer in [0, 2**32). Python's, numpy's and torch's global
+        random generators are left as they were; on Keras, TensorFlow's and Keras's global seeds are set to
+        ``seed`` (Keras layers draw their initial weights from them).
     """
     check_choice(cell, "cell", CELLS)
     check_choice(backend, "backend", BACKENDS)
@@ -37,18 +42,36 @@ def build_model(cell, backend="torch", *, input_size=1, hidden_size=16, output_s
     output_size = check_int(output_size, "output_size")
     check_choice(head, "head", HEADS)
     check_choice(activation, "activation", ACTIVATIONS)
-    seed = check_int(seed, "seed", min_value=0)
+    seed = check_seed(seed)
     if backend == "torch" and activation == "relu" and cell != "rnn":
         raise ValueError(f"activation='relu' is only available for cell='rnn' on torch "
                          f"(torch's nn.{cell.upper()} is tanh-only); use activation='tanh' or backend='keras'")
     keep_bias = gate_biases(cell, forget_bias, hidden_size, seq_len, seed)
     adapter = load_adapter(backend)
-    model = adapter.build(cell, input_size=input_size, hidden_size=hidden_size, output_size=output_size,
-                          activation=activation, seed=seed, seq_len=seq_len)
+    with global_rngs_kept():
+        model = adapter.build(cell, input_size=input_size, hidden_size=hidden_size, output_size=output_size,
+                              activation=activation, seed=seed, seq_len=seq_len)
     if keep_bias is not None:
         adapter.set_gate_biases(model, cell, *keep_bias)
     model.rnnlab_head = head
     return model
+
+
+@contextlib.contextmanager
+def global_rngs_kept():
+    """Restore Python's, numpy's and torch's global random generators after a block that seeds them."""
+    torch = sys.modules.get("torch")
+    states = (random.getstate(), np.random.get_state(), torch and torch.random.get_rng_state(),
+              torch and torch.cuda.is_initialized() and torch.cuda.get_rng_state_all())
+    try:
+        yield
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
+        if torch:
+            torch.random.set_rng_state(states[2])
+            if states[3]:
+                torch.cuda.set_rng_state_all(states[3])
 
 
 def gate_biases(cell, forget_bias, hidden_size, seq_len=None, seed=0):

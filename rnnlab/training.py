@@ -1,16 +1,29 @@
 """One ``train`` for both backends, returning the same :class:`History`."""
 from __future__ import annotations
 
+import contextlib
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_float, check_int, check_same_length
+from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_same_length, check_seed
 from .backends import backend_of, load_adapter
-from .models import HEADS
+from .models import HEADS, global_rngs_kept
+from .weights import _head, get_weights
 
 DEVICES = ("auto", "cpu", "gpu")
 SCHEDULES = ("constant", "cosine")
+MAX_LR = 10.0
+"""The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
+
+
+class TrainingDiverged(FloatingPointError):
+    """A loss or metric became inf/NaN during :func:`train`; ``history`` holds the epochs run, that one included."""
+
+    def __init__(self, message, history):
+        super().__init__(message)
+        self.history = history
 
 
 @dataclass
@@ -21,6 +34,9 @@ class History:
     head: str
     target: float | None = None
     records: list = field(default_factory=list)
+
+    def __post_init__(self):
+        check_choice(self.head, "head", HEADS)
 
     def __getitem__(self, name):
         """The per-epoch values of one column, e.g. ``history['val_accuracy']``."""
@@ -57,65 +73,117 @@ class History:
 def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1e-3, lr_schedule="constant",
           clip_norm=None, target=None, seed=0, progress=True, device="auto", head=None, on_epoch=None,
           jit_compile=False):
-    """Train ``model`` (from :func:`rnnlab.build_model` or any matching native model) with Adam.
+    """Train ``model`` with Adam: a model from :func:`rnnlab.build_model`, or a native one of the same layout
+    (a recurrent layer ``rnn`` and a linear ``head``).
 
     Parameters
     ----------
-    X, y : arrays ``(n, T, features)`` and ``(n, outputs)``
+    X, y : arrays ``(n, T, features)`` and ``(n, outputs)``, matching the model's input size and outputs
     X_val, y_val : optional validation arrays, evaluated after every epoch
     epochs : the most epochs to run; training stops earlier once ``target`` is reached
     batch_size : minibatch size (use ``len(X)`` for full-batch training)
-    lr : Adam learning rate
+    lr : Adam learning rate, in (0, MAX_LR]
     lr_schedule : 'constant', or 'cosine' (decays the rate to zero over all ``epochs``, per step)
     clip_norm : clip the global gradient norm to this value (None: no clipping)
-    target : stop when the validation accuracy reaches it (binary head) or the validation loss
-        falls to it (regression head)
-    seed : seeds the minibatch order (and dropout, were there any)
+    target : stop when the validation accuracy reaches it (binary head, in (0, 1]) or the validation loss
+        falls to it (regression head, > 0)
+    seed : seeds the minibatch order (and dropout, were there any), an integer in [0, 2**32). Python's, numpy's
+        and torch's global random generators are left as they were.
     progress : show a ``tqdm`` progress bar over epochs
     device : 'auto' (a GPU when there is one), 'cpu' or 'gpu'
     head : 'binary' or 'regression'; read from the model when it came from ``build_model``
     on_epoch : optional callable receiving each epoch's record (a dict), e.g. to draw live curves
     jit_compile : Keras only: compile the training step with XLA. On this project's 2-core CPU it halves
         the step time at T=300 but adds a few seconds of compilation, a loss on short runs. Torch ignores it.
+
+    Raises :class:`TrainingDiverged` (a ``FloatingPointError``) as soon as an epoch's loss or metric is inf/NaN.
     """
     backend = backend_of(model)
-    head = head if head is not None else getattr(model, "rnnlab_head", None)
+    built_head = getattr(model, "rnnlab_head", None)
+    head = head if head is not None else built_head
     if head is None:
         raise ValueError("head must be given ('binary' or 'regression') for a model not built by rnnlab.build_model")
     check_choice(head, "head", HEADS)
+    if built_head is not None and head != built_head:
+        raise ValueError(f"head={head!r} but the model was built with head={built_head!r}")
+    inputs, outputs = _model_sizes(model)
     X, y = check_array(X, "X", ndim=3), check_array(y, "y", ndim=2)
     check_same_length(X, y)
+    _check_data(X, y, "X", "y", inputs, outputs, head)
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together")
     if X_val is not None:
         X_val, y_val = check_array(X_val, "X_val", ndim=3), check_array(y_val, "y_val", ndim=2)
         check_same_length(X_val, y_val, "X_val", "y_val")
-        if X_val.shape[2] != X.shape[2]:
-            raise ValueError(f"X_val has {X_val.shape[2]} features but X has {X.shape[2]}")
-    if head == "binary" and not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("y must hold 0/1 labels for head='binary'")
+        _check_data(X_val, y_val, "X_val", "y_val", inputs, outputs, head)
     epochs = check_int(epochs, "epochs")
     batch_size = check_int(batch_size, "batch_size")
-    lr = check_float(lr, "lr", low=0, low_inclusive=False)
+    lr = check_float(lr, "lr", low=0, high=MAX_LR, low_inclusive=False)
     check_choice(lr_schedule, "lr_schedule", SCHEDULES)
     if clip_norm is not None:
         clip_norm = check_float(clip_norm, "clip_norm", low=0, low_inclusive=False)
     if target is not None:
-        target = check_float(target, "target")
+        # Reachable targets only: an accuracy in (0, 1], a mean squared error above 0.
+        target = check_float(target, "target", low=0, high=1 if head == "binary" else None, low_inclusive=False)
         if X_val is None:
             raise ValueError("target needs validation data (X_val, y_val) to be checked against")
-    seed = check_int(seed, "seed", min_value=0)
+    seed = check_seed(seed)
+    progress, jit_compile = check_bool(progress, "progress"), check_bool(jit_compile, "jit_compile")
     check_choice(device, "device", DEVICES)
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"on_epoch must be callable, got {type(on_epoch).__name__}")
 
     history = History(head=head, target=target)
-    load_adapter(backend).fit(model, X, y, X_val, y_val, history=history, epochs=epochs,
-                              batch_size=min(batch_size, len(X)), lr=lr,
-                              lr_schedule=lr_schedule, clip_norm=clip_norm, seed=seed,
-                              progress=bool(progress), device=device, on_epoch=on_epoch,
-                              jit_compile=bool(jit_compile))
+
+    def watch(record):
+        bad = next((k for k, v in record.items() if not math.isfinite(v)), None)
+        if bad is not None:
+            hint = "set clip_norm" if clip_norm is None else f"lower clip_norm (now {clip_norm:g})"
+            raise TrainingDiverged(f"training diverged: {bad} became {record[bad]} at epoch {record['epoch']}; "
+                                   f"lower lr (now {lr:g}), {hint} or scale the data", history)
+        if on_epoch is not None:
+            on_epoch(record)
+
+    with global_rngs_kept(), _bars_closed_on_error():
+        load_adapter(backend).fit(model, X, y, X_val, y_val, history=history, epochs=epochs,
+                                  batch_size=min(batch_size, len(X)), lr=lr, lr_schedule=lr_schedule,
+                                  clip_norm=clip_norm, seed=seed, progress=progress, device=device,
+                                  on_epoch=watch, jit_compile=jit_compile)
     return history
+
+
+def _model_sizes(model):
+    """(input size, number of outputs) of an rnnlab-layout model; TypeError saying what is expected otherwise."""
+    try:
+        return get_weights(model).input_size, _head(model, "model")[0].shape[1]
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"train needs a model from rnnlab.build_model (a single recurrent layer 'rnn' and a "
+                        f"linear 'head'), got {type(model).__name__}: {exc}") from None
+
+
+def _check_data(X, y, x_name, y_name, inputs, outputs, head):
+    if X.shape[2] != inputs:
+        raise ValueError(f"{x_name} has {X.shape[2]} features per step (shape {X.shape}) but the model takes "
+                         f"input_size={inputs}")
+    if y.shape[1] != outputs:
+        raise ValueError(f"{y_name} has {y.shape[1]} columns (shape {y.shape}) but the model has {outputs} "
+                         f"output{'s' if outputs > 1 else ''}")
+    if head == "binary" and not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"{y_name} must hold 0/1 labels for head='binary'")
+
+
+@contextlib.contextmanager
+def _bars_closed_on_error():
+    """Close the progress bars a failed or interrupted fit leaves open (the adapters close them only on success)."""
+    from tqdm import tqdm
+
+    before = set(tqdm._instances)
+    try:
+        yield
+    except BaseException:
+        for bar in set(tqdm._instances) - before:
+            bar.close()
+        raise
 
 
 def finish_bar(bar):

@@ -76,7 +76,7 @@ TRAIN_CASES = [
     (dict(X=X3, y=Y2 + 2), ValueError, "0/1 labels"),
     (dict(X=X3, y=Y2, epochs=0), ValueError, "epochs must be >= 1"),
     (dict(X=X3, y=Y2, batch_size=1.5), TypeError, "batch_size must be an integer"),
-    (dict(X=X3, y=Y2, lr=0), ValueError, "lr must be in (0, inf]"),
+    (dict(X=X3, y=Y2, lr=0), ValueError, "lr must be in (0, 10.0]"),
     (dict(X=X3, y=Y2, lr_schedule="step"), ValueError, "lr_schedule must be one of"),
     (dict(X=X3, y=Y2, clip_norm=-1), ValueError, "clip_norm must be in (0, inf]"),
     (dict(X=X3, y=Y2, target=0.9), ValueError, "target needs validation data"),
