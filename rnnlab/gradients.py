@@ -27,7 +27,8 @@ def gradient_norms(model, X, y=None, *, loss="auto"):
         the outputs; needs no targets) or 'auto': 'sum' when ``y`` is None, else 'bce' for a binary
         head and 'mse' for a regression head (``model.rnnlab_head``)
 
-    The norm is the Frobenius norm of the (batch, hidden) matrix dL/dh_t, i.e. over the whole batch.
+    The norm is the Frobenius norm of the (batch, hidden) matrix dL/dh_t, i.e. over the whole batch,
+    accumulated in float64 (the gradient itself is float32, so it is exactly 0 only once its entries are).
     With the averaged losses it therefore scales like 1/sqrt(batch) for similar samples.
     """
     backend = backend_of(model)
@@ -79,33 +80,54 @@ def _torch_norms(model, cell, X, y, loss):
         target = torch.from_numpy(y).to(out.device, out.dtype)
         value = F.binary_cross_entropy_with_logits(out, target) if loss == "bce" else F.mse_loss(out, target)
     grads = torch.autograd.grad(value, hs)  # leaves the parameters' .grad untouched
-    return np.array([g.norm().item() for g in grads])
+    return np.array([_norm64(g.detach().cpu().numpy()) for g in grads])
 
 
 def _keras_norms(model, cell, X, y, loss):
-    import keras
+    """dL/dh_t as the gradient with respect to a zero perturbation added to each h_t, taken with JAX's
+    ``jax.grad`` or TensorFlow's ``GradientTape``, whichever Keras runs on."""
+    from keras import ops
 
-    if keras.backend.backend() != "tensorflow":
-        raise ValueError(f"gradient_norms needs Keras's tensorflow backend, found {keras.backend.backend()!r}")
-    import tensorflow as tf
+    from .backends import _supported_keras_backend
 
+    framework = _supported_keras_backend()
     rnn_cell, head = model.get_layer("rnn").cell, model.get_layer("head")
-    x = tf.constant(X)
-    with tf.GradientTape() as tape:
-        h = tf.zeros((X.shape[0], rnn_cell.units))
-        states = [h, tf.zeros_like(h)] if cell == "lstm" else [h]
-        hs = []
-        for t in range(X.shape[1]):
-            h, states = rnn_cell(x[:, t], states)  # states[0] is h itself
-            hs.append(h)
+    x = ops.convert_to_tensor(X)
+
+    def value(deltas):
+        h = ops.zeros((X.shape[0], rnn_cell.units))
+        states = [h, ops.zeros_like(h)] if cell == "lstm" else [h]
+        for t, delta in enumerate(deltas):
+            h, states = rnn_cell(x[:, t], states)
+            h = h + delta
+            states = [h, *states[1:]]  # states[0] is h itself: the perturbed h carries on
         out = head(h)
         if loss == "sum":
-            value = tf.reduce_sum(out)
-        elif loss == "bce":
-            value = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=out))
-        else:
-            value = tf.reduce_mean(tf.square(out - y))
-    return np.array([float(tf.norm(g)) for g in tape.gradient(value, hs)])
+            return ops.sum(out)
+        if loss == "bce":
+            return ops.mean(ops.binary_crossentropy(ops.convert_to_tensor(y), out, from_logits=True))
+        return ops.mean(ops.square(out - y))
+
+    zeros = [np.zeros((X.shape[0], rnn_cell.units), np.float32) for _ in range(X.shape[1])]
+    if framework == "jax":
+        import jax
+
+        grads = jax.grad(value)([jax.numpy.asarray(z) for z in zeros])
+    else:
+        import tensorflow as tf
+
+        deltas = [tf.constant(z) for z in zeros]
+        with tf.GradientTape() as tape:
+            tape.watch(deltas)
+            result = value(deltas)
+        grads = tape.gradient(result, deltas)
+    return np.array([_norm64(ops.convert_to_numpy(g)) for g in grads])
+
+
+def _norm64(grad):
+    """Frobenius norm in float64: squaring float32 entries near 1e-23 underflows to 0, so a float32
+    sqrt(sum g^2) reads exactly 0 while every entry is still non-zero."""
+    return float(np.linalg.norm(np.asarray(grad, dtype=np.float64)))
 
 
 def plot_gradient_norms(norms_by_label, ax=None, *, title="How far back the gradient reaches", colors=None):

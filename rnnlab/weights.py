@@ -127,20 +127,10 @@ def random_weights(cell, input_size, hidden_size, *, activation="tanh", reset_af
 # ---------------------------------------------------------------- finding the layer
 
 def _recurrent_layer(obj, name="model_or_layer"):
-    """('torch' | 'keras', layer) for a supported recurrent layer or an rnnlab model holding one as 'rnn'."""
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(obj, torch.nn.Module):
-        layer = obj.rnn if isinstance(getattr(obj, "rnn", None), torch.nn.RNNBase) else obj
-        if not isinstance(layer, (torch.nn.RNN, torch.nn.LSTM, torch.nn.GRU)):
-            raise TypeError(f"{name} must be a torch nn.RNN/nn.LSTM/nn.GRU or a model with one as .rnn, "
-                            f"got {type(obj).__name__}")
-        required = {"num_layers": (layer.num_layers, 1), "bidirectional": (layer.bidirectional, False),
-                    "bias": (layer.bias, True), "proj_size": (layer.proj_size, 0)}
-        for attr, (found, wanted) in required.items():
-            if found != wanted:
-                raise ValueError(f"{name}: only single-layer, unidirectional torch layers with biases and no "
-                                 f"projection are supported; expected {attr}={wanted}, found {attr}={found}")
-        return "torch", layer
+    """('torch' | 'keras', layer) for a supported recurrent layer or an rnnlab model holding one as 'rnn'.
+
+    Keras is checked first: on Keras's torch backend a Keras layer is also a torch.nn.Module.
+    """
     keras = sys.modules.get("keras")
     if keras is not None and isinstance(obj, keras.layers.Layer):
         layer = obj
@@ -161,8 +151,28 @@ def _recurrent_layer(obj, name="model_or_layer"):
         if cell.activation not in (keras.activations.tanh, keras.activations.relu):
             raise ValueError(f"{name}: expected activation 'tanh' or 'relu', found {cell.activation.__name__!r}")
         return "keras", layer
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(obj, torch.nn.Module):
+        layer = obj.rnn if isinstance(getattr(obj, "rnn", None), torch.nn.RNNBase) else obj
+        if not isinstance(layer, (torch.nn.RNN, torch.nn.LSTM, torch.nn.GRU)):
+            raise TypeError(f"{name} must be a torch nn.RNN/nn.LSTM/nn.GRU or a model with one as .rnn, "
+                            f"got {type(obj).__name__}")
+        required = {"num_layers": (layer.num_layers, 1), "bidirectional": (layer.bidirectional, False),
+                    "bias": (layer.bias, True), "proj_size": (layer.proj_size, 0)}
+        for attr, (found, wanted) in required.items():
+            if found != wanted:
+                raise ValueError(f"{name}: only single-layer, unidirectional torch layers with biases and no "
+                                 f"projection are supported; expected {attr}={wanted}, found {attr}={found}")
+        return "torch", layer
     raise TypeError(f"{name} must be a torch nn.RNN/LSTM/GRU, a Keras SimpleRNN/LSTM/GRU layer, or an rnnlab "
                     f"model holding one, got {type(obj).__name__}")
+
+
+def _keras_numpy(variable):
+    """A Keras variable as a float32 numpy array, on any Keras backend."""
+    import keras
+
+    return np.array(keras.ops.convert_to_numpy(variable.value), dtype=np.float32)  # a writable copy
 
 
 def _cell_and_activation(framework, layer):
@@ -211,8 +221,7 @@ def _read(obj, name):
             raise ValueError(f"{name}: the Keras layer is not built yet, so it has no weights; call it on data first")
         c = layer.cell
         h, order = c.units, KERAS_ORDER[cell]
-        kernel, recurrent, bias = (np.array(v.numpy(), dtype=np.float32)
-                                   for v in (c.kernel, c.recurrent_kernel, c.bias))
+        kernel, recurrent, bias = (_keras_numpy(v) for v in (c.kernel, c.recurrent_kernel, c.bias))
         W, U = kernel.T, recurrent.T
         reset_after = bool(c.reset_after) if cell == "gru" else True
         b_in, b_rec = bias if bias.ndim == 2 else (bias, np.zeros_like(bias))  # GRU reset_after: two rows
@@ -307,7 +316,7 @@ def _head(model, name):
         head = None
     if not isinstance(head, keras.layers.Dense) or not head.use_bias:
         raise TypeError(f"{name} must be an rnnlab Keras model with a Dense layer (with bias) named 'head'")
-    return tuple(np.array(v.numpy(), dtype=np.float32) for v in (head.kernel, head.bias))
+    return tuple(_keras_numpy(v) for v in (head.kernel, head.bias))
 
 
 def _set_head(model, kernel, bias):
