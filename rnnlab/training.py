@@ -10,7 +10,7 @@ import numpy as np
 from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_same_length, check_seed
 from .backends import backend_of, load_adapter
 from .models import HEADS, global_rngs_kept
-from .weights import _head, get_weights
+from .weights import _head, _recurrent_layer
 
 DEVICES = ("auto", "cpu", "gpu")
 SCHEDULES = ("constant", "cosine")
@@ -153,12 +153,23 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
 
 
 def _model_sizes(model):
-    """(input size, number of outputs) of an rnnlab-layout model; TypeError saying what is expected otherwise."""
+    """(input size, number of outputs) of an rnnlab-layout model with finite weights."""
     try:
-        return get_weights(model).input_size, _head(model, "model")[0].shape[1]
-    except (TypeError, ValueError) as exc:
+        framework, layer = _recurrent_layer(model, "model")
+        kernel, bias = _head(model, "model")
+        inputs = layer.input_size if framework == "torch" else layer.cell.kernel.shape[0]
+    except (AttributeError, TypeError, ValueError) as exc:
         raise TypeError(f"train needs a model from rnnlab.build_model (a single recurrent layer 'rnn' and a "
                         f"linear 'head'), got {type(model).__name__}: {exc}") from None
+    if framework == "torch":
+        arrays = [p.detach().cpu().numpy() for p in layer.parameters()]
+    else:
+        import keras
+
+        arrays = [keras.ops.convert_to_numpy(w.value) for w in layer.weights]
+    if not all(np.isfinite(a).all() for a in (kernel, bias, *arrays)):
+        raise ValueError("the model's weights hold NaN or inf (a diverged run leaves them so); build a new model")
+    return inputs, kernel.shape[1]
 
 
 def _check_data(X, y, x_name, y_name, inputs, outputs, head):
