@@ -1,4 +1,4 @@
-"""Command line: ``rnnlab run long-dependency …``, ``rnnlab run next-number …``, ``rnnlab info``,
+"""Command line: ``rnnlab run long-dependency|adding|next-number …``, ``rnnlab sweep SPEC …``, ``rnnlab info``,
 ``rnnlab student notebooks/ --out student/``."""
 from __future__ import annotations
 
@@ -29,6 +29,42 @@ def _ints(value):
         raise argparse.ArgumentTypeError(f"expected an integer or a comma list of integers, got {value!r}") from None
 
 
+def _jobs(value):
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1 and jobs != -1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a positive number of worker processes or -1 (every core), "
+                                         f"got {value!r}")
+    return jobs
+
+
+RUN_EXAMPLES = """examples:
+  rnnlab run long-dependency --cells rnn,lstm --seq-len 300 --seeds 5 --out results/ld
+  rnnlab run adding --backend torch,keras --cells rnn,lstm,gru --seq-len 100,300 --seeds 10 --jobs 2 --out results/add
+  rnnlab run next-number --recipe original,rnnlab --seeds 7,8,9 --out results/nn
+
+Each finished run is appended to OUT/results.csv at once; the same command again skips the runs already there."""
+
+SWEEP_EXAMPLES = """A spec is a TOML file of run_experiment arguments, one table or several [[sweep]] tables:
+
+  [[sweep]]
+  experiment = "adding"          # long_dependency, adding or next_number
+  cells = ["rnn", "lstm", "gru"]
+  backends = ["torch"]
+  seeds = 10                     # a count, or a list of seeds
+  seq_len = [10, 30, 100, 300]
+  hidden_size = 16
+  recipe = "rnnlab"              # or a list; ablations such as "rnnlab-clip_norm"
+  epochs = 20                    # optional: override the recipe's budget
+
+example:
+  rnnlab sweep benchmarks/maps/torch.toml --out results/maps --jobs 2
+
+Interrupted (Ctrl-C), the CSV keeps every finished run; run the same command again to resume."""
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments end in one line on stderr (and status 2), not a usage block."""
 
@@ -39,17 +75,34 @@ class _Parser(argparse.ArgumentParser):
 def build_parser():
     parser = _Parser(prog="rnnlab", description="Measured RNN / LSTM / GRU experiments on PyTorch and Keras.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run an experiment, print its table, write results.csv and a PNG")
-    run.add_argument("experiment", choices=["long-dependency", "next-number"])
-    run.add_argument("--backend", type=_csv, default=["torch"], help="torch, keras or torch,keras (default torch)")
-    run.add_argument("--cells", type=_csv, default=["rnn", "lstm"], help="comma list of rnn, lstm, gru (default rnn,lstm)")
-    run.add_argument("--seq-len", type=_ints, default=None, help="sequence length(s), e.g. 300 or 10,30,100")
-    run.add_argument("--hidden", type=_ints, default=None, help="hidden size(s)")
-    run.add_argument("--seeds", type=_seeds, default=3, help="a count N (seeds 0..N-1) or a comma list (7,8,9)")
-    run.add_argument("--recipe", type=_csv, default=["rnnlab"], help="rnnlab, original or original,rnnlab")
+    fmt = argparse.RawDescriptionHelpFormatter
+    run = sub.add_parser("run", help="run an experiment, print its table, write results.csv and a PNG",
+                         epilog=RUN_EXAMPLES, formatter_class=fmt)
+    run.add_argument("experiment", choices=["long-dependency", "adding", "next-number"],
+                     help="long-dependency (first token of T bits), adding (sum of two marked values) or "
+                          "next-number ([10, 11, 12] -> 13)")
+    run.add_argument("--backend", type=_csv, default=["torch"], help="torch, keras or torch,keras (default: torch)")
+    run.add_argument("--cells", type=_csv, default=["rnn", "lstm"],
+                     help="comma list of rnn, lstm, gru (default: rnn,lstm)")
+    run.add_argument("--seq-len", type=_ints, default=None,
+                     help="sequence length(s), e.g. 300 or 10,30,100 (default: 300; next-number 3)")
+    run.add_argument("--hidden", type=_ints, default=None, help="hidden size(s) (default: 16; next-number 10)")
+    run.add_argument("--seeds", type=_seeds, default=3, help="a count N (seeds 0..N-1) or a comma list (default: 3)")
+    run.add_argument("--recipe", type=_csv, default=["rnnlab"],
+                     help="rnnlab, original, both, or ablations such as rnnlab-clip_norm (default: rnnlab)")
     run.add_argument("--epochs", type=int, default=None, help="override the recipe's epoch budget")
-    run.add_argument("--out", default="rnnlab-results", help="folder for results.csv and the figure")
+    run.add_argument("--jobs", type=_jobs, default=1, help="worker processes, one thread each; -1: every core "
+                                                            "(default: 1)")
+    run.add_argument("--out", default="rnnlab-results",
+                     help="folder for results.csv and the figure (default: rnnlab-results)")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    sweep = sub.add_parser("sweep", help="run the sweeps of TOML spec files into one resumable results.csv",
+                           epilog=SWEEP_EXAMPLES, formatter_class=fmt)
+    sweep.add_argument("spec", nargs="+", help="TOML spec file(s)")
+    sweep.add_argument("--out", required=True, help="folder for results.csv (appended run by run)")
+    sweep.add_argument("--jobs", type=_jobs, default=1, help="worker processes, one thread each; -1: every core "
+                                                              "(default: 1)")
+    sweep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     sub.add_parser("info", help="print versions and which backends are installed")
     student = sub.add_parser("student", help="write student versions of notebooks: solution cells removed, "
                                              "answer outputs cleared")
@@ -81,26 +134,57 @@ def _has(dist):
         return False
 
 
-def run(args):
-    from .experiments import run_experiment
-    from .plotting import plot_curves, save_figure
-
-    name = args.experiment.replace("-", "_")
-    result = run_experiment(name, cells=args.cells, backends=args.backend, seeds=args.seeds, seq_len=args.seq_len,
-                            hidden_size=args.hidden, recipe=args.recipe, epochs=args.epochs,
-                            progress=not args.no_progress)
-    os.makedirs(args.out, exist_ok=True)
-    csv_path = os.path.join(args.out, "results.csv")
-    png_path = os.path.join(args.out, f"{name}.png")
-    result.to_csv(csv_path)
-    save_figure(plot_curves(result), png_path)
+def _print_tables(result):
     import pandas as pd
 
     with pd.option_context("display.width", 160, "display.max_columns", 30):
-        print(result.table.drop(columns=["experiment"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        table = result.table.drop(columns=["experiment", "failure"] if not result.failures else ["experiment"])
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         print()
         print(result.summary().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    print(f"\nwrote {csv_path} and {png_path}")
+
+
+def _figure(result, path):
+    from .experiments import ExperimentResult
+    from .plotting import plot_curves, save_figure
+
+    kept = [(r, h) for r, h in zip(result.rows, result.histories) if h is not None]
+    if kept:
+        save_figure(plot_curves(ExperimentResult([r for r, _ in kept], [h for _, h in kept])), path)
+        return path
+    return None
+
+
+def run(args):
+    from .experiments import run_experiment
+    from .sweep import ResultStore
+
+    name = args.experiment.replace("-", "_")
+    store = ResultStore(args.out)  # checked before any training
+    before = len(store.done())
+    result = run_experiment(name, cells=args.cells, backends=args.backend, seeds=args.seeds, seq_len=args.seq_len,
+                            hidden_size=args.hidden, recipe=args.recipe, epochs=args.epochs,
+                            progress=not args.no_progress, n_jobs=args.jobs, out=store.folder)
+    _print_tables(result)
+    png = _figure(result, os.path.join(store.folder, f"{name}.png"))
+    reused = len(store.done()) - before
+    if reused < len(result.rows) and before:
+        print(f"\n{len(result.rows) - reused} of these runs were already in {store.results} and were not re-run")
+    print(f"\nwrote {store.results}" + (f" and {png}" if png else ""))
+    return 1 if result.failures else 0
+
+
+def sweep(args):
+    from .sweep import load_spec, run_sweep
+
+    parts = [part for path in args.spec for part in load_spec(path)]
+    result = run_sweep(parts, args.out, n_jobs=args.jobs, progress=not args.no_progress)
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.max_columns", 30):
+        print(result.summary().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(f"\n{len(result.rows)} runs in {os.path.join(args.out, 'results.csv')}")
+    return 1 if result.failures else 0
 
 
 def main(argv=None):
@@ -114,12 +198,21 @@ def main(argv=None):
 
             for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs):
                 print(f"wrote {path}")
+        elif args.command == "sweep":
+            return sweep(args)
         else:
-            run(args)
+            return run(args)
     except (ValueError, TypeError, ImportError) as exc:
         print(f"rnnlab: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("rnnlab: interrupted", file=sys.stderr)
+        out = getattr(args, "out", None)
+        where = f"; every finished run is in {os.path.join(out, 'results.csv')}: run the same command again to resume" \
+            if args.command in ("run", "sweep") else ""
+        print(f"rnnlab: interrupted{where}", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) has gone: stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0

@@ -1,12 +1,15 @@
 """Named experiments: a spec (cells × backends × seeds × T × hidden × recipe) in, a tidy table out.
 
-One source for the CLI, the notebooks and the widgets.
+One source for the CLI, the sweeps, the notebooks and the widgets. The whole request is checked before
+the first run trains; runs can go to worker processes (or a Dask cluster) through joblib.
 """
 from __future__ import annotations
 
 import csv
 import itertools
 import numbers
+import os
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,28 +17,53 @@ from tqdm.auto import tqdm
 
 from . import recipes as _recipes
 from ._validation import check_choice, check_int
-from .backends import BACKENDS, CELLS
-from .data import Scaler, first_token_task, next_number_task
-from .models import build_model
+from .backends import BACKENDS, CELLS, load_adapter
+from .data import Scaler, adding_task, first_token_task, next_number_task
+from .models import build_model, gate_biases
+from .stats import wilson_interval
 from .training import predict, train
 
 EXPERIMENTS = {
     "long_dependency": {"recipes": _recipes.LONG_DEPENDENCY, "seq_len": 300, "hidden_size": 16},
     "next_number": {"recipes": _recipes.NEXT_NUMBER, "seq_len": 3, "hidden_size": 10},
+    "adding": {"recipes": _recipes.ADDING, "seq_len": 300, "hidden_size": 16},
 }
 SOLVE_ACCURACY = 0.99      # long_dependency: validation accuracy that counts as solved
 SOLVE_ERROR = 0.05         # next_number: |prediction for the query − truth| that counts as solved
+SOLVE_MSE = 0.01           # adding: validation MSE that counts as solved (always answering 1.0 scores ≈ 0.167)
 QUERY_START = 10           # next_number: the query is [10, 11, …], as in the classic demo
 VAL_SEED_OFFSET = 10_000   # validation data never shares a seed with training data
+MAX_HIDDEN = 4096          # a larger layer does not fit the teaching budget of a laptop or Colab
+MAX_SEED = 2**32 - 1
 
-COLUMNS = ["experiment", "cell", "backend", "seed", "seq_len", "hidden_size", "recipe", "activation",
-           "solved", "epochs", "steps", "seconds", "loss", "val_loss", "val_metric", "prediction", "error"]
+KEY = ["experiment", "cell", "backend", "seed", "seq_len", "hidden_size", "recipe", "max_epochs"]
+COLUMNS = KEY + ["activation", "solved", "epochs", "steps", "seconds", "loss", "val_loss", "val_metric",
+                 "prediction", "error", "failure"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run of an experiment: everything needed to execute it in another process."""
+
+    experiment: str
+    recipe: _recipes.Recipe
+    cell: str
+    backend: str
+    seed: int
+    seq_len: int
+    hidden_size: int
+
+    @property
+    def key(self):
+        return {"experiment": self.experiment, "cell": self.cell, "backend": self.backend, "seed": self.seed,
+                "seq_len": self.seq_len, "hidden_size": self.hidden_size, "recipe": self.recipe.name,
+                "max_epochs": self.recipe.epochs}
 
 
 @dataclass
 class ExperimentResult:
     """``table``: a pandas DataFrame, one row per run (columns ``COLUMNS``); ``histories``: one
-    :class:`~rnnlab.History` per row, in the same order."""
+    :class:`~rnnlab.History` per row, in the same order (None for a run that failed)."""
 
     rows: list
     histories: list = field(repr=False)
@@ -52,86 +80,243 @@ class ExperimentResult:
             writer.writeheader()
             writer.writerows(self.rows)
 
+    @property
+    def failures(self):
+        return [row for row in self.rows if row.get("failure")]
+
     def summary(self):
         """Solve rate and median time-to-solve per (cell, backend, seq_len, hidden_size, recipe)."""
-        table = self.table
-        keys = ["cell", "backend", "seq_len", "hidden_size", "recipe"]
-        grouped = table.groupby(keys, sort=False)
-        out = grouped.agg(runs=("solved", "size"), solved=("solved", "sum"),
-                          final_val_metric=("val_metric", "median")).reset_index()
-        solved_only = table[table.solved].groupby(keys, sort=False)
-        medians = solved_only.agg(median_steps=("steps", "median"), median_seconds=("seconds", "median"))
-        return out.merge(medians.reset_index(), on=keys, how="left")
+        return summarize(self.table)
+
+
+def summarize(table):
+    """Per (cell, backend, seq_len, hidden_size, recipe): runs, solved, the 95% Wilson interval of the
+    solve rate (``low``, ``high``), the median final metric and the median steps/seconds of solved runs.
+    Failed runs (an error, not a miss) are counted apart in ``failed``."""
+    keys = ["cell", "backend", "seq_len", "hidden_size", "recipe"]
+    failed = table["failure"].fillna("").astype(str).str.len() > 0
+    done = table[~failed]
+    out = done.groupby(keys, sort=False).agg(runs=("solved", "size"), solved=("solved", "sum"),
+                                             final_val_metric=("val_metric", "median")).reset_index()
+    out["solved"] = out["solved"].astype(int)
+    out["low"], out["high"] = wilson_interval(out["solved"].to_numpy(), out["runs"].to_numpy())
+    solved_only = done[done.solved.astype(bool)].groupby(keys, sort=False)
+    medians = solved_only.agg(median_steps=("steps", "median"), median_seconds=("seconds", "median"))
+    out = out.merge(medians.reset_index(), on=keys, how="left")
+    failures = table[failed].groupby(keys, sort=False).size().rename("failed").reset_index()
+    out = out.merge(failures, on=keys, how="outer") if len(failures) else out.assign(failed=0)
+    out["failed"] = out["failed"].fillna(0).astype(int)
+    return out
 
 
 def _as_list(value, name, check):
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     values = list(value) if isinstance(value, (list, tuple, range)) else [value]
     if not values:
         raise ValueError(f"{name} must not be empty")
-    return [check(v) for v in values]
+    checked = [check(v) for v in values]
+    repeated = sorted({v for v in checked if checked.count(v) > 1}, key=str)
+    if repeated:
+        raise ValueError(f"{name} lists {repeated} more than once")
+    return checked
 
 
 def seed_list(seeds):
-    """A count N gives seeds 0..N-1; a list or range is taken as it is."""
-    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
-        return list(range(check_int(seeds, "seeds")))
-    return _as_list(seeds, "seeds", lambda s: check_int(s, "seeds", min_value=0))
+    """A count N gives seeds 0..N-1; a list, range or array is taken as it is. Seeds are ints in [0, 2**32)."""
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, (bool, np.bool_)):
+        return list(range(check_int(seeds, "seeds", max_value=100_000)))
+    return _as_list(seeds, "seeds", lambda s: check_int(s, "seeds", min_value=0, max_value=MAX_SEED))
 
 
-def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None, hidden_size=None,
-                   recipe="rnnlab", epochs=None, progress=True, on_run=None):
-    """Run every combination of the given cells, backends, seeds, sequence lengths, hidden sizes and recipes.
+def recipes_of(name):
+    """Every recipe ``name`` accepts: the main ones and, where there is an original, the one-change ablations."""
+    main = EXPERIMENTS[check_choice(name, "name", EXPERIMENTS)]["recipes"]
+    return {**main, **(_recipes.ablations(main) if "original" in main else {})}
 
-    Parameters
-    ----------
-    name : 'long_dependency' (label = first token of a ±1 or 0/1 sequence) or 'next_number'
-    cells, backends : one value or a list ('rnn', 'lstm', 'gru'; 'torch', 'keras')
-    seeds : a count N (seeds 0..N-1) or a list of seeds
-    seq_len, hidden_size : one value or a list; default 300/16 (long_dependency) or 3/10 (next_number)
-    recipe : one name or a list, from ``EXPERIMENTS[name]['recipes']`` ('original', 'rnnlab')
-    epochs : override the recipe's epoch budget (e.g. for quick runs)
-    on_run : optional callable receiving each finished row (a dict)
+
+def _check_recipe(name, recipe):
+    allowed = recipes_of(name)
+    if not isinstance(recipe, str) or recipe not in allowed:
+        main = sorted(EXPERIMENTS[name]["recipes"])
+        extra = f", or an ablation such as {sorted(set(allowed) - set(main))[0]!r}" if len(allowed) > len(main) else ""
+        raise ValueError(f"recipe must be one of {main}{extra}; got {recipe!r}")
+    return allowed[recipe]
+
+
+def plan(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None, hidden_size=None,
+         recipe="rnnlab", epochs=None):
+    """Check a whole request and return its runs, so that a bad combination fails before any training.
+
+    Raises ValueError/TypeError naming the parameter, or ImportError (with the pip command) for a backend
+    that is not installed.
     """
     check_choice(name, "name", EXPERIMENTS)
     spec = EXPERIMENTS[name]
     cells = _as_list(cells, "cells", lambda c: check_choice(c, "cells", CELLS))
     backends = _as_list(backends, "backends", lambda b: check_choice(b, "backends", BACKENDS))
     seeds = seed_list(seeds)
-    seq_lens = _as_list(spec["seq_len"] if seq_len is None else seq_len, "seq_len", lambda t: check_int(t, "seq_len"))
+    min_len = 2 if name == "adding" else 1
+    seq_lens = _as_list(spec["seq_len"] if seq_len is None else seq_len, "seq_len",
+                        lambda t: check_int(t, "seq_len", min_value=min_len, max_value=100_000))
     hiddens = _as_list(spec["hidden_size"] if hidden_size is None else hidden_size, "hidden_size",
-                       lambda h: check_int(h, "hidden_size"))
-    recipe_list = [spec["recipes"][r] for r in
-                   _as_list(recipe, "recipe", lambda r: check_choice(r, "recipe", spec["recipes"]))]
+                       lambda h: check_int(h, "hidden_size", max_value=MAX_HIDDEN))
+    recipe_list = _as_list(recipe, "recipe", lambda r: _check_recipe(name, r))
     if epochs is not None:
-        epochs = check_int(epochs, "epochs")
+        epochs = check_int(epochs, "epochs", max_value=100_000)
         recipe_list = [r.with_(epochs=epochs) for r in recipe_list]
+    for rec, T, cell in itertools.product(recipe_list, seq_lens, cells):
+        if cell != "rnn" and name != "next_number":
+            try:
+                gate_biases(cell, rec.forget_bias, 1, T)
+            except ValueError as exc:
+                raise ValueError(f"seq_len={T} does not suit cell={cell!r} with recipe {rec.name!r}: {exc}") from None
+    for backend in backends:
+        load_adapter(backend) if backend == "torch" else _check_available(backend)
+    return [Run(name, rec, cell, backend, seed, T, H)
+            for rec, T, H, backend, cell, seed in itertools.product(recipe_list, seq_lens, hiddens, backends, cells, seeds)]
 
-    run_one = _run_long_dependency if name == "long_dependency" else _run_next_number
-    combos = list(itertools.product(recipe_list, seq_lens, hiddens, backends, cells, seeds))
-    rows, histories = [], []
-    for rec, T, H, backend, cell, seed in tqdm(combos, desc=name, disable=not progress or len(combos) == 1):
-        row, history = run_one(rec, cell, backend, seed, T, H, progress)
-        row.update({"experiment": name, "cell": cell, "backend": backend, "seed": seed, "seq_len": T,
-                    "hidden_size": H, "recipe": rec.name})
-        rows.append({c: row.get(c) for c in COLUMNS})
-        histories.append(history)
+
+def _check_available(backend):
+    """ImportError with the pip command when ``backend`` is missing, without importing it (Keras is slow to load)."""
+    from .backends import INSTALL_HINT, is_available
+
+    if not is_available(backend):
+        raise ImportError(f"the {backend} backend is not installed. Install it with: {INSTALL_HINT[backend]}")
+
+
+def _key_tuple(key):
+    return tuple(str(key[c]) for c in KEY)
+
+
+def _check_n_jobs(n_jobs):
+    if n_jobs is None or n_jobs == -1:
+        return n_jobs
+    return check_int(n_jobs, "n_jobs (a positive int, -1 for every core, or None)")
+
+
+def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None, hidden_size=None,
+                   recipe="rnnlab", epochs=None, progress=True, on_run=None, n_jobs=None, out=None):
+    """Run every combination of the given cells, backends, seeds, sequence lengths, hidden sizes and recipes.
+
+    Parameters
+    ----------
+    name : 'long_dependency' (label = first token of a ±1 or 0/1 sequence), 'adding' (sum of the two marked
+        values; solved = validation MSE ≤ 0.01) or 'next_number'
+    cells, backends : one value or a list ('rnn', 'lstm', 'gru'; 'torch', 'keras')
+    seeds : a count N (seeds 0..N-1) or a list of seeds
+    seq_len, hidden_size : one value or a list; default 300/16 (long_dependency, adding) or 3/10 (next_number)
+    recipe : one name or a list: 'original', 'rnnlab', or an ablation such as 'rnnlab-clip_norm'
+        (:func:`rnnlab.recipes.ablations`)
+    epochs : override the recipe's epoch budget (e.g. for quick runs)
+    on_run : optional callable receiving each finished row (a dict), as soon as it finishes
+    n_jobs : worker processes through joblib (one thread each; -1: one per core). None: 1, unless a
+        ``joblib.parallel_config`` (e.g. ``backend="dask"``) says otherwise. Results equal a serial run's.
+    out : optional folder: each finished run is appended to ``out/results.csv`` (its curve to
+        ``out/histories.jsonl``) as it completes, and runs already stored there are not run again; the result
+        then holds the stored runs of this request too (see :mod:`rnnlab.sweep`)
+
+    A run that raises fails its own row (column ``failure``) and the others go on; a warning counts them.
+    """
+    runs = plan(name, cells=cells, backends=backends, seeds=seeds, seq_len=seq_len, hidden_size=hidden_size,
+                recipe=recipe, epochs=epochs)
+    n_jobs = _check_n_jobs(n_jobs)
+    if on_run is not None and not callable(on_run):
+        raise TypeError(f"on_run must be callable, got {type(on_run).__name__}")
+    store = None
+    if out is not None:
+        from .sweep import ResultStore
+
+        store = ResultStore(out)
+        done = {_key_tuple(k) for k in store.done()}
+        requested, runs = runs, [r for r in runs if _key_tuple(r.key) not in done]
+    results = [None] * len(runs)
+    bar = tqdm(total=len(runs), desc=name, disable=not progress or len(runs) <= 1)
+    for index, row, history in _execute_all(runs, n_jobs, progress and len(runs) == 1):
+        results[index] = (row, history)
+        if store is not None:
+            store.append(row, history)
+        bar.update(1)
         if on_run is not None:
-            on_run(rows[-1])
-    return ExperimentResult(rows, histories)
+            on_run(row)
+    bar.close()
+    result = ExperimentResult([r for r, _ in results], [h for _, h in results])
+    if result.failures:
+        first = result.failures[0]
+        warnings.warn(f"{len(result.failures)} of {len(runs)} runs failed; the first: {first['cell']} on "
+                      f"{first['backend']}, seed {first['seed']}, T={first['seq_len']}: {first['failure']}",
+                      RuntimeWarning, stacklevel=2)
+    return result if store is None else store.result([r.key for r in requested])
 
 
-def _run_long_dependency(rec, cell, backend, seed, T, H, progress):
-    X, y = first_token_task(rec.n_train, T, seed=seed, encoding=rec.encoding)
-    X_val, y_val = first_token_task(rec.n_val, T, seed=VAL_SEED_OFFSET + seed, encoding=rec.encoding)
-    model = build_model(cell, backend, hidden_size=H, head="binary", activation=rec.activation,
-                        forget_bias=rec.forget_bias if cell != "rnn" else "default", seq_len=T, seed=seed)
-    history = train(model, X, y, X_val=X_val, y_val=y_val, epochs=rec.epochs, batch_size=rec.batch_size,
-                    lr=rec.lr, clip_norm=rec.clip_norm, target=SOLVE_ACCURACY, seed=seed, progress=progress,
-                    jit_compile=rec.jit_compile)
+def _execute_all(runs, n_jobs, progress):
+    """Yield ``(index, row, history)`` as runs finish, through joblib: in this process when n_jobs is 1
+    (or None with no ``parallel_config``), else in worker processes or on a Dask cluster."""
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    yield from parallel(delayed(_execute_in_worker)(index, run, os.getpid(), progress) for index, run in enumerate(runs))
+
+
+def _execute_in_worker(index, run, parent_pid, progress):
+    """One run; in a worker process with one thread and no per-epoch bars."""
+    if os.getpid() != parent_pid:
+        progress = False
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+            os.environ.setdefault(var, "1")
+        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+        if run.backend == "torch":
+            import torch
+
+            torch.set_num_threads(1)
+    return (index, *execute(run, progress))
+
+
+def execute(run, progress=False):
+    """Train one :class:`Run`; return its table row and History. An error fails the row, not the caller."""
+    try:
+        values, history = _RUNNERS[run.experiment](run, progress)
+    except Exception as exc:  # noqa: BLE001  (a failed run is a row with its error; Ctrl-C still stops)
+        values, history = {"failure": f"{type(exc).__name__}: {exc}"}, None
+    row = {**run.key, "failure": "", **values}
+    return {c: row.get(c) for c in COLUMNS}, history
+
+
+def _model(run, **kwargs):
+    rec = run.recipe
+    return build_model(run.cell, run.backend, hidden_size=run.hidden_size, activation=rec.activation,
+                       forget_bias=rec.forget_bias if run.cell != "rnn" else "default", seq_len=run.seq_len,
+                       seed=run.seed, **kwargs)
+
+
+def _fit(run, model, X, y, X_val, y_val, progress, **kwargs):
+    rec = run.recipe
+    return train(model, X, y, X_val=X_val, y_val=y_val, epochs=rec.epochs, batch_size=rec.batch_size, lr=rec.lr,
+                 lr_schedule=rec.lr_schedule, clip_norm=rec.clip_norm, seed=run.seed, progress=progress,
+                 jit_compile=rec.jit_compile, **kwargs)
+
+
+def _common(history, **extra):
     last = history.final
-    return {"activation": rec.activation, "solved": history.solved, "epochs": last["epoch"], "steps": last["steps"],
-            "seconds": round(last["seconds"], 3), "loss": last["loss"], "val_loss": last["val_loss"],
-            "val_metric": last["val_accuracy"]}, history
+    return {"solved": history.solved, "epochs": last["epoch"], "steps": last["steps"],
+            "seconds": round(last["seconds"], 3), "loss": last["loss"], "val_loss": last["val_loss"], **extra}
+
+
+def _run_long_dependency(run, progress):
+    rec = run.recipe
+    X, y = first_token_task(rec.n_train, run.seq_len, seed=run.seed, encoding=rec.encoding)
+    X_val, y_val = first_token_task(rec.n_val, run.seq_len, seed=VAL_SEED_OFFSET + run.seed, encoding=rec.encoding)
+    history = _fit(run, _model(run, head="binary"), X, y, X_val, y_val, progress, target=SOLVE_ACCURACY)
+    return _common(history, activation=rec.activation, val_metric=history.final["val_accuracy"]), history
+
+
+def _run_adding(run, progress):
+    rec = run.recipe
+    X, y = adding_task(rec.n_train, run.seq_len, seed=run.seed)
+    X_val, y_val = adding_task(rec.n_val, run.seq_len, seed=VAL_SEED_OFFSET + run.seed)
+    history = _fit(run, _model(run, input_size=2, head="regression"), X, y, X_val, y_val, progress,
+                   target=SOLVE_MSE)
+    return _common(history, activation=rec.activation, val_metric=min(history["val_loss"])), history
 
 
 def next_number_query(seq_len, step=1):
@@ -140,21 +325,23 @@ def next_number_query(seq_len, step=1):
     return query[None, :, None], float(QUERY_START + step * seq_len)
 
 
-def _run_next_number(rec, cell, backend, seed, T, H, progress):
-    X, y = next_number_task(rec.n_train, seq_len=T, seed=seed)
-    X_val, y_val = next_number_task(rec.n_val, seq_len=T, seed=VAL_SEED_OFFSET + seed)
+def _run_next_number(run, progress):
+    rec, T = run.recipe, run.seq_len
+    X, y = next_number_task(rec.n_train, seq_len=T, seed=run.seed)
+    X_val, y_val = next_number_task(rec.n_val, seq_len=T, seed=VAL_SEED_OFFSET + run.seed)
     scaler = Scaler(rec.scaling).fit(np.concatenate([X.ravel(), y.ravel()]))
     # torch's LSTM and GRU are tanh-only: the relu of the Keras demo applies to torch's simple RNN alone.
-    activation = rec.activation if backend == "keras" or cell == "rnn" else "tanh"
-    model = build_model(cell, backend, hidden_size=H, head="regression", activation=activation, seed=seed)
-    history = train(model, scaler.transform(X), scaler.transform(y), X_val=scaler.transform(X_val),
-                    y_val=scaler.transform(y_val), epochs=rec.epochs, batch_size=rec.batch_size, lr=rec.lr,
-                    lr_schedule=rec.lr_schedule, clip_norm=rec.clip_norm, seed=seed, progress=progress)
+    activation = rec.activation if run.backend == "keras" or run.cell == "rnn" else "tanh"
+    model = build_model(run.cell, run.backend, hidden_size=run.hidden_size, head="regression",
+                        activation=activation, seed=run.seed)
+    history = _fit(run, model, scaler.transform(X), scaler.transform(y), scaler.transform(X_val),
+                   scaler.transform(y_val), progress)
     query, truth = next_number_query(T)
     prediction = float(scaler.inverse_transform(predict(model, scaler.transform(query)))[0, 0])
     error = abs(prediction - truth)
-    last = history.final
-    return {"activation": activation, "solved": bool(error <= SOLVE_ERROR), "epochs": last["epoch"],
-            "steps": last["steps"], "seconds": round(last["seconds"], 3), "loss": last["loss"],
-            "val_loss": last["val_loss"], "val_metric": float(scaler.scale_ * last["val_mae"]),
-            "prediction": prediction, "error": error}, history
+    return _common(history, activation=activation, solved=bool(error <= SOLVE_ERROR),
+                   val_metric=float(scaler.scale_ * history.final["val_mae"]), prediction=prediction,
+                   error=error), history
+
+
+_RUNNERS = {"long_dependency": _run_long_dependency, "adding": _run_adding, "next_number": _run_next_number}

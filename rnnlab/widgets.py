@@ -12,18 +12,22 @@ INTERACTIVE_EPOCHS = 30
 SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, default)
     "long_dependency": ((10, 300, 10, 100), (2, 64, 16)),
     "next_number": ((2, 10, 1, 3), (2, 64, 10)),
+    "adding": ((10, 300, 10, 100), (2, 64, 16)),
 }
 
 
 def describe(row):
     """One line about one run (a row of an experiment table)."""
     where = f"{row['cell']} on {row['backend']}, T={row['seq_len']}, hidden={row['hidden_size']}, recipe {row['recipe']}"
+    if row.get("failure"):
+        return f"{where}: failed: {row['failure']}"
     if row["experiment"] == "next_number":
         within = "within" if row["solved"] else "outside"
         return (f"{where}: prediction {row['prediction']:.3f}, |error| {row['error']:.3f} ({within} 0.05), "
                 f"{row['seconds']:.1f} s")
     verdict = f"solved in {row['steps']} steps" if row["solved"] else f"not solved after {row['steps']} steps"
-    return f"{where}: {verdict} ({row['seconds']:.1f} s), validation accuracy {row['val_metric']:.3f}"
+    metric = "best validation MSE" if row["experiment"] == "adding" else "validation accuracy"
+    return f"{where}: {verdict} ({row['seconds']:.1f} s), {metric} {row['val_metric']:.3f}"
 
 
 def _epoch_default(recipe):
@@ -40,6 +44,8 @@ def train_and_plot(experiment, *, cell, backend, seq_len, hidden_size, recipe="r
 
     result = run_experiment(experiment, cells=cell, backends=backend, seeds=[seed], seq_len=seq_len,
                             hidden_size=hidden_size, recipe=recipe, epochs=epochs, progress=progress)
+    if result.failures:
+        raise RuntimeError(describe(result.failures[0]))
     fig, ax = plt.subplots(figsize=(7, 3.5))
     plot_curves(result, ax=ax)
     ax.set_title(f"{experiment}: {cell} on {backend}, T={seq_len}, hidden={hidden_size}, seed {seed}", fontsize=10)
@@ -83,7 +89,7 @@ def experiment_widget(experiment="long_dependency"):
                 out.clear_output(wait=True)
                 print(describe(result.rows[0]))
                 display(fig)
-            except (ValueError, TypeError, ImportError) as exc:
+            except (ValueError, TypeError, ImportError, RuntimeError) as exc:
                 print(f"Could not train: {exc}")
             finally:
                 button.disabled = False

@@ -99,3 +99,24 @@ def test_bad_input(torch):
     for args, kwargs, error, match in cases:
         with pytest.raises(error, match=match):
             gradient_norms(*args, **kwargs)
+
+
+
+def test_tiny_gradients_are_not_reported_as_zero(torch, keras):
+    """At T=100 the RNN's gradient at step 0 is ~1e-28: every entry is a normal float32, but the squares
+    underflow, so a norm summed in float32 reads exactly 0. Checked against the same model in float64."""
+    X, y = first_token_task(32, 100, seed=0)
+    model = build_model("rnn", "torch", seed=0)
+    norms = gradient_norms(model, X, y)
+    double = build_model("rnn", "torch", seed=0).double()
+    h, hs = None, []
+    for x_t in torch.from_numpy(X.astype(np.float64)).unbind(1):
+        _, h = double.rnn(x_t[:, None], h)
+        hs.append(h)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(double.head(hs[-1][0]), torch.from_numpy(y).double())
+    exact = np.array([g.norm().item() for g in torch.autograd.grad(loss, hs)])
+    assert exact[0] < 1e-19, "the case must be one whose squares underflow in float32"
+    assert np.all(norms > 0)
+    np.testing.assert_allclose(norms, exact, rtol=1e-2)
+    keras_model = transfer(model, build_model("rnn", "keras", seed=0))
+    np.testing.assert_allclose(gradient_norms(keras_model, X, y), norms, rtol=1e-2)
