@@ -80,7 +80,7 @@ def check_array(x, name, *, ndim=None, dtype=np.float32, scalar_ok=False):
         raise ValueError(f"{name} must have {ndim} dimensions (batch, time, features), got shape {arr.shape}"
                          if ndim == 3 else f"{name} must have {ndim} dimensions, got shape {arr.shape}")
     if arr.ndim == 0 and ndim is None and not scalar_ok:
-        raise ValueError(f"{name} must be an array of samples, got a single number {x!r}")
+        raise ValueError(f"{name} must be an array, got a single number {x!r}")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     if not np.all(np.isfinite(arr)):

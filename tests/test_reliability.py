@@ -123,7 +123,7 @@ DATA_CASES = [
      lambda parts: np.array_equal(parts[0][:, 0], np.arange(2, 10))),
     ("int shuffle", lambda: rnnlab.train_val_split(X3, Y2, shuffle=1), (TypeError, r"^shuffle must be True or False")),
     ("0-d X", lambda: rnnlab.train_val_split(np.array(3.0), np.array(1.0)),
-     (ValueError, r"^X must be an array of samples, got a single number")),
+     (ValueError, r"^X must be an array, got a single number")),
     ("X beyond float32", lambda: rnnlab.train_val_split(np.full((4, 1), 1e39), np.zeros(4)),
      (ValueError, r"^X has values beyond the float32 range")),
     ("Scaler near 1e9", lambda: rnnlab.Scaler().fit(np.array([1e9, 1e9 + 1, 1e9 + 2])),
