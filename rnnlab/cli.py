@@ -109,6 +109,7 @@ def build_parser():
     student.add_argument("src", help="a notebook (.ipynb) or a folder of notebooks")
     student.add_argument("--out", default="student", help="folder for the student notebooks (default: student)")
     student.add_argument("--clear-outputs", action="store_true", help="clear every output, not only the answers")
+    student.add_argument("--force", action="store_true", help="overwrite student notebooks already in --out")
     return parser
 
 
@@ -196,7 +197,8 @@ def main(argv=None):
         elif args.command == "student":
             from .student import build_student_notebooks
 
-            for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs):
+            for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
+                                                force=args.force):
                 print(f"wrote {path}")
         elif args.command == "sweep":
             return sweep(args)
@@ -205,6 +207,9 @@ def main(argv=None):
     except (ValueError, TypeError, ImportError) as exc:
         print(f"rnnlab: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. the disk filled up while writing results
+        print(f"rnnlab: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         out = getattr(args, "out", None)
         where = f"; every finished run is in {os.path.join(out, 'results.csv')}: run the same command again to resume" \

@@ -16,7 +16,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import recipes as _recipes
-from ._validation import check_choice, check_int
+from ._validation import check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS, load_adapter
 from .data import Scaler, adding_task, first_token_task, next_number_task
 from .models import build_model, gate_biases
@@ -34,7 +34,6 @@ SOLVE_MSE = 0.01           # adding: validation MSE that counts as solved (alway
 QUERY_START = 10           # next_number: the query is [10, 11, …], as in the classic demo
 VAL_SEED_OFFSET = 10_000   # validation data never shares a seed with training data
 MAX_HIDDEN = 4096          # a larger layer does not fit the teaching budget of a laptop or Colab
-MAX_SEED = 2**32 - 1
 
 KEY = ["experiment", "cell", "backend", "seed", "seq_len", "hidden_size", "recipe", "max_epochs"]
 COLUMNS = KEY + ["activation", "solved", "epochs", "steps", "seconds", "loss", "val_loss", "val_metric",
@@ -126,7 +125,7 @@ def seed_list(seeds):
     """A count N gives seeds 0..N-1; a list, range or array is taken as it is. Seeds are ints in [0, 2**32)."""
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, (bool, np.bool_)):
         return list(range(check_int(seeds, "seeds", max_value=100_000)))
-    return _as_list(seeds, "seeds", lambda s: check_int(s, "seeds", min_value=0, max_value=MAX_SEED))
+    return _as_list(seeds, "seeds", lambda s: check_seed(s, "seeds"))
 
 
 def recipes_of(name):

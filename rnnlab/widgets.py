@@ -18,6 +18,11 @@ SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, 
 
 def describe(row):
     """One line about one run (a row of an experiment table)."""
+    missing = [k for k in ("experiment", "cell", "backend", "seq_len", "hidden_size", "recipe") if k not in row] \
+        if isinstance(row, dict) else None
+    if missing is None or missing:
+        raise TypeError(f"row must be a row of an experiment table (a dict with {missing or 'its columns'}), "
+                        f"got {row!r}")
     where = f"{row['cell']} on {row['backend']}, T={row['seq_len']}, hidden={row['hidden_size']}, recipe {row['recipe']}"
     if row.get("failure"):
         return f"{where}: failed: {row['failure']}"

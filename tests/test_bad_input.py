@@ -49,7 +49,7 @@ CASES = [
     (run_experiment, dict(name="next_number", cells="cnn"), ValueError, "cells must be one of"),
     (run_experiment, dict(name="next_number", recipe="fast"), ValueError, "recipe must be one of ['original', 'rnnlab']"),
     (run_experiment, dict(name="next_number", seeds=0), ValueError, "seeds must be >= 1"),
-    (run_experiment, dict(name="next_number", seeds=[1, -2]), ValueError, "seeds must be >= 0"),
+    (run_experiment, dict(name="next_number", seeds=[1, -2]), ValueError, "seeds must be an integer in [0, 2**32)"),
     (run_experiment, dict(name="next_number", seq_len=0), ValueError, "seq_len must be >= 1"),
     (run_experiment, dict(name="next_number", backends="mxnet"), ValueError, "backends must be one of"),
 ]
