@@ -89,10 +89,10 @@ class ExperimentResult:
 
 
 def summarize(table):
-    """Per (cell, backend, seq_len, hidden_size, recipe): runs, solved, the 95% Wilson interval of the
-    solve rate (``low``, ``high``), the median final metric and the median steps/seconds of solved runs.
-    Failed runs (an error, not a miss) are counted apart in ``failed``."""
-    keys = ["cell", "backend", "seq_len", "hidden_size", "recipe"]
+    """Per (experiment, cell, backend, seq_len, hidden_size, recipe): runs, solved, the 95% Wilson interval
+    of the solve rate (``low``, ``high``), the median final metric and the median steps/seconds of solved
+    runs. Failed runs (an error, not a miss) are counted apart in ``failed``."""
+    keys = ["experiment", "cell", "backend", "seq_len", "hidden_size", "recipe"]
     failed = table["failure"].fillna("").astype(str).str.len() > 0
     done = table[~failed]
     out = done.groupby(keys, sort=False).agg(runs=("solved", "size"), solved=("solved", "sum"),

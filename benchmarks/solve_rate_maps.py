@@ -1,0 +1,97 @@
+"""Solve-rate maps and ablations: resumable sweeps whose tables the notebooks load.
+
+    python benchmarks/solve_rate_maps.py run maps [--jobs 2]   # benchmarks/maps/{torch,keras}.toml
+    python benchmarks/solve_rate_maps.py run ablations         # benchmarks/maps/ablations.toml
+    python benchmarks/solve_rate_maps.py export maps           # rnnlab/tables/maps.{csv,json} + a markdown report
+
+Each finished run is appended to benchmarks/results/NAME/results.csv as it completes: interrupted, the same
+command resumes. One thread per run. Every cell gets the same step budget (see the spec files).
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from _common import machine  # noqa: E402
+
+from rnnlab.experiments import summarize  # noqa: E402
+from rnnlab.sweep import ResultStore, load_spec, run_sweep  # noqa: E402
+from rnnlab.tables import FORMAT, TABLES  # noqa: E402
+
+SPECS = {"maps": ["torch.toml", "keras.toml"], "ablations": ["ablations.toml"]}
+PACKAGE_TABLES = HERE.parent / "rnnlab" / "tables"
+
+
+def run(name, jobs):
+    parts = [part for spec in SPECS[name] for part in load_spec(HERE / "maps" / spec)]
+    run_sweep(parts, HERE / "results" / name, n_jobs=jobs)
+
+
+def export(name):
+    store = ResultStore(HERE / "results" / name)
+    table = store.result().table
+    if table.empty:
+        raise SystemExit(f"no runs yet: python benchmarks/solve_rate_maps.py run {name}")
+    PACKAGE_TABLES.mkdir(exist_ok=True)
+    table.to_csv(PACKAGE_TABLES / f"{name}.csv", index=False)
+    versions = {d: metadata.version(d) for d in ("torch", "keras", "jax", "tensorflow-cpu") if _installed(d)}
+    meta = {"format": FORMAT, "table": name, "what": TABLES[name], "machine": machine(),
+            "python": platform.python_version(), "versions": versions, "keras_backend": os.environ.get(
+                "KERAS_BACKEND", "jax" if "jax" in versions else "tensorflow"),
+            "commit": _commit(), "exported": time.strftime("%Y-%m-%d"), "runs": len(table),
+            "specs": {s: (HERE / "maps" / s).read_text() for s in SPECS[name]}}
+    (PACKAGE_TABLES / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    summary = summarize(table)
+    lines = [f"# {name}", "", TABLES[name] + ".", "",
+             f"Machine: {meta['machine']}; " + ", ".join(f"{k} {v}" for k, v in versions.items())
+             + f"; commit {meta['commit']}; one thread per run. Specs: " + ", ".join(f"benchmarks/maps/{s}" for s in SPECS[name]) + ".",
+             "", "Solved: first-token, validation accuracy ≥ 0.99; adding, validation MSE ≤ 0.01; next-number, "
+             "|prediction − 13| ≤ 0.05. Interval: 95% Wilson.", ""]
+    for experiment, rows in table.groupby("experiment", sort=False):
+        part = summarize(rows)
+        part["solve rate [95% CI]"] = [f"{s}/{n} [{lo:.2f}, {hi:.2f}]" for s, n, lo, hi in
+                                       zip(part.solved, part.runs, part.low, part.high)]
+        keep = ["cell", "backend", "seq_len", "recipe", "solve rate [95% CI]", "median_steps", "median_seconds", "failed"]
+        lines += [f"## {experiment}", "", part[keep].to_markdown(index=False, floatfmt=".4g"), ""]
+    (HERE / "results" / f"{name}.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    print(f"{len(summary)} groups, {len(table)} runs -> rnnlab/tables/{name}.csv")
+
+
+def _commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=HERE, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _installed(dist):
+    try:
+        metadata.version(dist)
+        return True
+    except metadata.PackageNotFoundError:
+        return False
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("name", choices=sorted(SPECS))
+    r.add_argument("--jobs", type=int, default=1)
+    e = sub.add_parser("export")
+    e.add_argument("name", choices=sorted(SPECS))
+    args = parser.parse_args()
+    run(args.name, args.jobs) if args.command == "run" else export(args.name)
