@@ -1,19 +1,21 @@
-# Every target sets itself up: a local .venv with the CPU build of torch, tensorflow-cpu and rnnlab.
+# Every target sets itself up: a local .venv with the CPU build of torch, Keras on JAX (rnnlab's default
+# Keras backend) and on tensorflow-cpu, and rnnlab.
 # On another machine, choose the torch build with e.g. `make test TORCH="torch>=2.2"`.
 PYTHON ?= python3
 TORCH ?= torch==2.13.0
 TENSORFLOW ?= tensorflow-cpu>=2.16
+JAX ?= jax[cpu]==0.10.2
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup demo test test-fast notebooks benchmarks clean
+.PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet "$(TORCH)" "$(TENSORFLOW)" "keras>=3"
+	$(BIN)/pip install --quiet "$(TORCH)" "$(TENSORFLOW)" "$(JAX)" "keras>=3"
 	$(BIN)/pip install --quiet -e ".[torch,notebooks,dev]"
 	touch $(STAMP)
 
@@ -32,6 +34,12 @@ test: $(STAMP)
 ## Unit tests only: no solve-rate runs, notebooks, browser or Colab-widget tests (about a minute).
 test-fast: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow and not browser and not colab_widgets"
+
+## The Keras tests again on Keras's TensorFlow backend (the other targets use the default, JAX).
+KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
+	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py
+test-keras-tf: $(STAMP)
+	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS)
 
 ## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
 notebooks: $(STAMP)
