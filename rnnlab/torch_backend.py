@@ -147,7 +147,7 @@ class _ExplicitBPTT:
 
 
 class RNN(_ExplicitBPTT, nn.RNN):
-    """``nn.RNN`` (same parameters, outputs and gradients up to float32 rounding), 2-3x faster on CPU."""
+    """``nn.RNN`` (same parameters, outputs and gradients up to float32 rounding), about 2x faster on CPU."""
 
     def _function(self, x, h0):
         return _RNNFunction.apply(x, h0, self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0,
@@ -155,7 +155,7 @@ class RNN(_ExplicitBPTT, nn.RNN):
 
 
 class GRU(_ExplicitBPTT, nn.GRU):
-    """``nn.GRU`` (same parameters, outputs and gradients up to float32 rounding), 2-3x faster on CPU."""
+    """``nn.GRU`` (same parameters, outputs and gradients up to float32 rounding), about 2x faster on CPU."""
 
     def _function(self, x, h0):
         return _GRUFunction.apply(x, h0, self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0)
