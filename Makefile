@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
+	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py
 
 .PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks clean
 
@@ -26,20 +28,21 @@ demo: $(STAMP)
 	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
 		--seeds 3 --recipe original,rnnlab --out results/demo
 
-## Everything CI runs: unit tests on both backends, the slow claim checks and the notebooks under nbval.
+## Everything CI runs: unit tests, the slow claim checks and the notebooks under nbval (Keras on its default
+## backend, JAX), then the Keras tests again on Keras's TensorFlow backend. pytest's exit 5 (no tests) fails.
+NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
+	[ $$status -eq 0 ] || exit $$status
 test: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider tests notebooks $(NBVAL); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$status
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider tests notebooks $(NBVAL); $(NO_TESTS_FAIL)
+	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
 
 ## Unit tests only: no solve-rate runs, notebooks, browser or Colab-widget tests (about a minute).
 test-fast: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow and not browser and not colab_widgets"
 
 ## The Keras tests again on Keras's TensorFlow backend (the other targets use the default, JAX).
-KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
-	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py
 test-keras-tf: $(STAMP)
-	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS)
+	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
 
 ## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
 notebooks: $(STAMP)
@@ -48,12 +51,17 @@ notebooks: $(STAMP)
 			--ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.store_widget_state=True "$$nb" || exit 1; \
 	done
 
+## Every benchmark; the sweeps resume from benchmarks/results/*/results.csv, so only missing runs are trained.
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/overhead.py
-	$(BIN)/python benchmarks/solve_rates.py run --backend torch
-	$(BIN)/python benchmarks/solve_rates.py run --backend keras
-	$(BIN)/python benchmarks/solve_rates.py report
+	$(BIN)/python benchmarks/step_times.py
+	$(BIN)/python benchmarks/torch_cells.py
+	$(BIN)/python benchmarks/parallel.py
+	$(BIN)/python benchmarks/solve_rate_maps.py run maps --jobs 2
+	$(BIN)/python benchmarks/solve_rate_maps.py export maps
+	$(BIN)/python benchmarks/solve_rate_maps.py run ablations --jobs 2
+	$(BIN)/python benchmarks/solve_rate_maps.py export ablations
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
