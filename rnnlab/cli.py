@@ -8,7 +8,7 @@ import platform
 import sys
 from importlib import metadata
 
-from .backends import BACKENDS, INSTALL_HINT, available_backends
+from .backends import BACKENDS, available_backends, install_hint, keras_backend_name
 
 
 def _csv(value):
@@ -116,14 +116,16 @@ def build_parser():
 def info():
     lines = [f"rnnlab {metadata.version('rnnlab') if _has('rnnlab') else '(not installed)'}",
              f"python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"]
-    for name, dists in (("numpy", ["numpy"]), ("torch", ["torch"]), ("keras", ["keras"]),
+    for name, dists in (("numpy", ["numpy"]), ("torch", ["torch"]), ("keras", ["keras"]), ("jax", ["jax"]),
                         ("tensorflow", ["tensorflow", "tensorflow-cpu"])):
         found = [f"{name} {metadata.version(d)}" + ("" if d == name else f" ({d})") for d in dists if _has(d)]
         lines.append(found[0] if found else f"{name}: not installed")
     have = available_backends()
     lines.append("backends available: " + (", ".join(have) if have else "none"))
+    if _has("keras"):
+        lines.append(f"keras runs on: {keras_backend_name()} (choose with KERAS_BACKEND=jax or tensorflow)")
     for missing in sorted(set(BACKENDS) - set(have)):
-        lines.append(f"  to add {missing}: {INSTALL_HINT[missing]}")
+        lines.append(f"  to add {missing}: {install_hint(missing)}")
     return "\n".join(lines)
 
 

@@ -178,10 +178,10 @@ def plan(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None
 
 def _check_available(backend):
     """ImportError with the pip command when ``backend`` is missing, without importing it (Keras is slow to load)."""
-    from .backends import INSTALL_HINT, is_available
+    from .backends import install_hint, is_available
 
     if not is_available(backend):
-        raise ImportError(f"the {backend} backend is not installed. Install it with: {INSTALL_HINT[backend]}")
+        raise ImportError(f"the {backend} backend is not installed. Install it with: {install_hint(backend)}")
 
 
 def _key_tuple(key):
