@@ -93,7 +93,7 @@ def summarize(table):
     of the solve rate (``low``, ``high``), the median final metric and the median steps/seconds of solved
     runs. Failed runs (an error, not a miss) are counted apart in ``failed``."""
     keys = ["experiment", "cell", "backend", "seq_len", "hidden_size", "recipe"]
-    failed = table["failure"].fillna("").astype(str).str.len() > 0
+    failed = table["failure"].notna() & (table["failure"].astype(str) != "")
     done = table[~failed]
     out = done.groupby(keys, sort=False).agg(runs=("solved", "size"), solved=("solved", "sum"),
                                              final_val_metric=("val_metric", "median")).reset_index()

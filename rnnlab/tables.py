@@ -42,9 +42,9 @@ def load(name):
 
     about(name)
     csv_file, _ = _files(name)
-    table = pd.read_csv(csv_file, keep_default_na=False, na_values=[""])
+    empty_is_missing = {c: [""] for c in COLUMNS if c != "failure"}  # an empty failure means none
+    table = pd.read_csv(csv_file, dtype={"failure": str}, keep_default_na=False, na_values=empty_is_missing)
     if list(table.columns) != COLUMNS:
         raise ValueError(f"the stored table {name!r} has other columns than this rnnlab writes; regenerate it "
                          f"with: {REGENERATE.format(name=name)}")
-    table["failure"] = table["failure"].fillna("")
     return table
