@@ -23,10 +23,11 @@ $(STAMP): pyproject.toml Makefile
 
 setup: $(STAMP)
 
-## The headline demo: the classic 300-step demo and the rnnlab recipe, RNN vs LSTM, 3 seeds (about 3 min).
+## The headline demo: the classic 300-step demo and the rnnlab recipe, RNN vs LSTM, 3 seeds, two workers.
+## Results go to results/demo; run it again and the finished runs are reused (delete the folder to re-train).
 demo: $(STAMP)
 	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
-		--seeds 3 --recipe original,rnnlab --out results/demo
+		--seeds 3 --recipe original,rnnlab --jobs 2 --out results/demo
 
 ## Everything CI runs: unit tests, the slow claim checks and the notebooks under nbval (Keras on its default
 ## backend, JAX), then the Keras tests again on Keras's TensorFlow backend. pytest's exit 5 (no tests) fails.
