@@ -32,8 +32,9 @@ def build_model(cell, backend="torch", *, input_size=1, hidden_size=16, output_s
         and input-gate bias -b_f; needs ``seq_len``)
     seq_len : the sequence length the model will see; only needed for ``forget_bias='chrono'``
     seed : seeds the weight initialisation, an integer in [0, 2**32). Python's, numpy's and torch's global
-        random generators are left as they were; on Keras, Keras's global seed (and TensorFlow's, when it is
-        installed) is set to ``seed``: Keras layers draw their initial weights from it.
+        random generators are left as they were; on Keras, Keras's global seed (and TensorFlow's, when Keras
+        runs on TensorFlow) is set to ``seed``: Keras layers draw their initial weights from it. The same seed
+        gives different weights on Keras-on-JAX and Keras-on-TensorFlow.
     """
     check_choice(cell, "cell", CELLS)
     check_choice(backend, "backend", BACKENDS)

@@ -93,8 +93,9 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
     device : 'auto' (a GPU when there is one), 'cpu' or 'gpu'
     head : 'binary' or 'regression'; read from the model when it came from ``build_model``
     on_epoch : optional callable receiving each epoch's record (a dict), e.g. to draw live curves
-    jit_compile : Keras only: compile the training step with XLA. On this project's 2-core CPU it halves
-        the step time at T=300 but adds a few seconds of compilation, a loss on short runs. Torch ignores it.
+    jit_compile : Keras on TensorFlow only: compile the training step with XLA. On this project's 2-core CPU
+        it halves the step time at T=300 but adds a few seconds of compilation, a loss on short runs. Keras on
+        JAX always compiles (uncompiled, a step is ~100x slower); torch ignores it.
 
     Raises :class:`TrainingDiverged` (a ``FloatingPointError``) as soon as an epoch's loss or metric is inf/NaN.
     """
