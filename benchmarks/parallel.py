@@ -7,7 +7,6 @@ Worker start-up (importing torch) is inside the measured time. Median of 3 repea
 """
 import os
 import statistics
-import subprocess
 import sys
 import time
 from importlib import metadata
@@ -17,7 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import machine  # noqa: E402
+from _common import commit, machine  # noqa: E402
 
 from rnnlab.experiments import run_experiment  # noqa: E402
 
@@ -40,10 +39,9 @@ def main(repeats=3):
             print(f"n_jobs={n_jobs}: {seconds:.1f} s", flush=True)
     same = tables[1].equals(tables[2])
     serial, parallel = statistics.median(times[1]), statistics.median(times[2])
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE).stdout.strip()
     lines = ["# Seeds in parallel", "",
              f"Machine: {machine()}; torch {metadata.version('torch')}; joblib {metadata.version('joblib')}; "
-             f"commit {commit}.", "",
+             f"commit {commit()}.", "",
              "Workload: `run_experiment('long_dependency', cells='lstm', seeds=10, seq_len=300, epochs=10)` on torch; "
              f"median of {repeats} repeats, alternating; worker start-up included.", "",
              "| n_jobs | median wall time | all repeats |", "|---|---|---|",

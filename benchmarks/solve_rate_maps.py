@@ -11,19 +11,16 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import pandas as pd  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-from _common import machine  # noqa: E402
+sys.path.insert(0, str(HERE))
+from _common import commit, machine, versions  # noqa: E402
 
 from rnnlab.experiments import summarize  # noqa: E402
 from rnnlab.sweep import ResultStore, load_spec, run_sweep  # noqa: E402
@@ -45,16 +42,16 @@ def export(name):
         raise SystemExit(f"no runs yet: python benchmarks/solve_rate_maps.py run {name}")
     PACKAGE_TABLES.mkdir(exist_ok=True)
     table.to_csv(PACKAGE_TABLES / f"{name}.csv", index=False)
-    versions = {d: metadata.version(d) for d in ("torch", "keras", "jax", "tensorflow-cpu") if _installed(d)}
+    found = versions("torch", "keras", "jax", "tensorflow-cpu")
     meta = {"format": FORMAT, "table": name, "what": TABLES[name], "machine": machine(),
-            "python": platform.python_version(), "versions": versions, "keras_backend": os.environ.get(
-                "KERAS_BACKEND", "jax" if "jax" in versions else "tensorflow"),
-            "commit": _commit(), "exported": time.strftime("%Y-%m-%d"), "runs": len(table),
+            "python": platform.python_version(), "versions": found, "keras_backend": os.environ.get(
+                "KERAS_BACKEND", "jax" if "jax" in found else "tensorflow"),
+            "commit": commit(), "exported": time.strftime("%Y-%m-%d"), "runs": len(table),
             "specs": {s: (HERE / "maps" / s).read_text() for s in SPECS[name]}}
     (PACKAGE_TABLES / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     summary = summarize(table)
     lines = [f"# {name}", "", TABLES[name] + ".", "",
-             f"Machine: {meta['machine']}; " + ", ".join(f"{k} {v}" for k, v in versions.items())
+             f"Machine: {meta['machine']}; " + ", ".join(f"{k} {v}" for k, v in found.items())
              + f"; commit {meta['commit']}; one thread per run. Specs: " + ", ".join(f"benchmarks/maps/{s}" for s in SPECS[name]) + ".",
              "", "Solved: first-token, validation accuracy ≥ 0.99; adding, validation MSE ≤ 0.01; next-number, "
              "|prediction − 13| ≤ 0.05. Interval: 95% Wilson.", ""]
@@ -67,22 +64,6 @@ def export(name):
     (HERE / "results" / f"{name}.md").write_text("\n".join(lines))
     print("\n".join(lines))
     print(f"{len(summary)} groups, {len(table)} runs -> rnnlab/tables/{name}.csv")
-
-
-def _commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=HERE, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _installed(dist):
-    try:
-        metadata.version(dist)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
 
 
 if __name__ == "__main__":

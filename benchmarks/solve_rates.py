@@ -10,7 +10,6 @@ Takes about 10 minutes (torch) and 25 minutes (keras) on the project's 2-core CP
 import argparse
 import os
 import sys
-from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -18,7 +17,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import machine  # noqa: E402
+from _common import machine, versions  # noqa: E402
 
 from rnnlab.experiments import run_experiment  # noqa: E402
 
@@ -60,9 +59,8 @@ def report():
         else:
             line["median |pred − 13|"] = f"{g.error.median():.3f}"
         rows.append(line)
-    versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("torch", "keras", "tensorflow-cpu")
-                         if _installed(d))
-    md = ["# Solve rates", "", f"Machine: {machine()}; {versions}; one thread per run.", "",
+    found = ", ".join(f"{d} {v}" for d, v in versions("torch", "keras", "tensorflow-cpu").items())
+    md = ["# Solve rates", "", f"Machine: {machine()}; {found}; one thread per run.", "",
           "long_dependency: solved = validation accuracy ≥ 0.99 at T=300, H=16, within the recipe's epochs.",
           "next_number: solved = |prediction for [10, 11, 12] − 13| ≤ 0.05, H=10.", ""]
     for name in ("long_dependency", "next_number"):
@@ -70,14 +68,6 @@ def report():
         md += [f"## {name}", "", sub.to_markdown(index=False), ""]
     (RESULTS / "solve_rates.md").write_text("\n".join(md))
     print("\n".join(md))
-
-
-def _installed(dist):
-    try:
-        metadata.version(dist)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
 
 
 if __name__ == "__main__":
