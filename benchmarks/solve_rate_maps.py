@@ -54,9 +54,13 @@ def export(name):
              f"Machine: {meta['machine']}; " + ", ".join(f"{k} {v}" for k, v in found.items())
              + f"; commit {meta['commit']}; one thread per run. Specs: " + ", ".join(f"benchmarks/maps/{s}" for s in SPECS[name]) + ".",
              "", "Solved: first-token, validation accuracy ≥ 0.99; adding, validation MSE ≤ 0.01; next-number, "
-             "|prediction − 13| ≤ 0.05. Interval: 95% Wilson.", ""]
+             "|prediction − 13| ≤ 0.05. Interval: 95% Wilson. Seconds were measured while other jobs shared the "
+             "machine: read them as upper bounds; steps are exact.", ""]
     for experiment, rows in table.groupby("experiment", sort=False):
         part = summarize(rows)
+        order = {"torch": 0, "keras": 1, "rnn": 0, "lstm": 1, "gru": 2}
+        part = part.sort_values(["recipe", "backend", "cell", "seq_len"], key=lambda c: c.map(order).fillna(0)
+                                if c.name in ("backend", "cell") else c, kind="stable")
         part["solve rate [95% CI]"] = [f"{s}/{n} [{lo:.2f}, {hi:.2f}]" for s, n, lo, hi in
                                        zip(part.solved, part.runs, part.low, part.high)]
         keep = ["cell", "backend", "seq_len", "recipe", "solve rate [95% CI]", "median_steps", "median_seconds", "failed"]
