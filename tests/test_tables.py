@@ -1,0 +1,49 @@
+"""Stored benchmark tables: loaded from the package, refused with the command that regenerates them."""
+import json
+
+import pytest
+
+from rnnlab import tables
+from rnnlab.experiments import COLUMNS
+
+
+@pytest.fixture
+def stored(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "_files", lambda name: (tmp_path / f"{name}.csv", tmp_path / f"{name}.json"))
+    return tmp_path
+
+
+def _write(folder, columns=COLUMNS, fmt=tables.FORMAT):
+    (folder / "maps.csv").write_text(",".join(columns) + "\n")
+    (folder / "maps.json").write_text(json.dumps({"format": fmt, "machine": "m"}))
+
+
+def test_shipped_tables_load_with_their_provenance():
+    for name in tables.TABLES:
+        info = tables.about(name)
+        assert {"machine", "versions", "commit", "specs", "runs"} <= set(info)
+        table = tables.load(name)
+        assert list(table.columns) == COLUMNS and len(table) == info["runs"]
+        assert (table.failure == "").all()
+
+
+def test_missing_table_names_the_command(stored):
+    with pytest.raises(ValueError, match="missing.*benchmarks/solve_rate_maps.py run maps"):
+        tables.load("maps")
+
+
+def test_other_format_names_the_command(stored):
+    _write(stored, fmt=0)
+    with pytest.raises(ValueError, match="format 0.*solve_rate_maps.py export maps"):
+        tables.load("maps")
+
+
+def test_other_columns_name_the_command(stored):
+    _write(stored, columns=["cell", "seed"])
+    with pytest.raises(ValueError, match="other columns.*solve_rate_maps.py run maps"):
+        tables.load("maps")
+
+
+def test_unknown_table():
+    with pytest.raises(ValueError, match="name must be one of"):
+        tables.load("speeds")
