@@ -48,8 +48,10 @@ test-keras-tf: $(STAMP)
 ## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
 notebooks: $(STAMP)
 	cd notebooks && for nb in [0-9]*.ipynb; do \
-		OMP_NUM_THREADS=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		start=$$(date +%s); \
+		OMP_NUM_THREADS=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
 			--ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.store_widget_state=True "$$nb" || exit 1; \
+		echo "$$nb: executed in $$(( $$(date +%s) - start )) s"; \
 	done
 
 ## Every benchmark; the sweeps resume from benchmarks/results/*/results.csv, so only missing runs are trained.

@@ -6,11 +6,11 @@ from . import gradients, notebook, params, reference, weights
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
 from .models import build_model
-from .training import History, predict, train
+from .training import History, TrainingDiverged, predict, train
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "student", "widgets")
+_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "stats", "student", "sweep", "tables", "widgets")
 
 
 def __getattr__(name):
@@ -22,6 +22,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
 
 __all__ = [
-    "History", "Scaler", "gradients", "notebook", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
+    "History", "Scaler", "TrainingDiverged", "gradients", "notebook", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
     "is_available", "next_number_task", "predict", "train", "train_val_split",
 ]
