@@ -90,6 +90,8 @@ def plot_curves(result, metric=None, *, x="steps", ax=None):
     """
     import matplotlib.pyplot as plt
 
+    if not (hasattr(result, "rows") and hasattr(result, "histories")):
+        raise TypeError(f"result must be an ExperimentResult (from run_experiment), got {type(result).__name__}")
     runs = [(row, h) for row, h in zip(result.rows, result.histories) if h is not None]
     if not runs:
         raise ValueError("result has no runs to plot")

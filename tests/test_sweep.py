@@ -276,3 +276,10 @@ def test_results_csv_header_is_the_columns(torch, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ResultStore(tmp_path).result().table.shape == (4, len(COLUMNS))
+
+
+def test_plot_curves_names_what_it_needs():
+    from rnnlab.plotting import plot_curves
+
+    with pytest.raises(TypeError, match="result must be an ExperimentResult"):
+        plot_curves("x")
