@@ -15,7 +15,7 @@ from _common import machine  # noqa: E402
 
 import rnnlab  # noqa: E402
 
-REPEATS, EPOCHS, BATCH, T, N = 5, 3, 32, 300, 1024
+REPEATS, EPOCHS, BATCH, T, N = 7, 10, 32, 300, 1024
 
 
 def bare_torch(X, y):
@@ -39,6 +39,7 @@ def bare_torch(X, y):
 
 
 def bare_keras(X, y):
+    rnnlab.backends.load_adapter("keras")  # Keras on the backend rnnlab picks (JAX when installed), as in train
     import keras
 
     model = rnnlab.build_model("lstm", "keras", hidden_size=16)
@@ -64,11 +65,12 @@ def main():
              f"Machine: {machine()}; LSTM H=16, T={T}, {N} sequences, batch {BATCH}, {EPOCHS} epochs, "
              f"one thread, median of {REPEATS} interleaved runs (progress bar on).", "",
              "| backend | bare loop (s) | rnnlab.train (s) | overhead |", "|---|---|---|---|"]
-    for backend, bare in (("torch", bare_torch), ("keras", bare_keras)):
-        if not rnnlab.is_available(backend):
+    for backend, bare in (("torch", bare_torch), (f"keras ({rnnlab.backends.keras_backend_name()})", bare_keras)):
+        name = backend.split()[0]
+        if not rnnlab.is_available(name):
             continue
-        bare(X, y), with_rnnlab(backend, X, y)  # warm-up: imports, graph tracing
-        pairs = [(bare(X, y), with_rnnlab(backend, X, y)) for _ in range(REPEATS)]
+        bare(X, y), with_rnnlab(name, X, y)  # warm-up: imports, graph tracing
+        pairs = [(bare(X, y), with_rnnlab(name, X, y)) for _ in range(REPEATS)]
         b, r = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
         lines.append(f"| {backend} | {b:.2f} | {r:.2f} | {100 * (r - b) / b:+.1f}% |")
         print(lines[-1], flush=True)
