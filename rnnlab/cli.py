@@ -142,6 +142,7 @@ def _print_tables(result):
 
     with pd.option_context("display.width", 160, "display.max_columns", 30):
         table = result.table.drop(columns=["experiment", "failure"] if not result.failures else ["experiment"])
+        table = table.dropna(axis=1, how="all")  # e.g. prediction and error, which only next-number has
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         print()
         print(result.summary().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
