@@ -118,11 +118,16 @@ def available_backends():
     return [b for b in BACKENDS if is_available(b)]
 
 
-def load_adapter(backend):
-    """Import and return rnnlab's adapter module for ``backend``; ImportError with the pip command if missing."""
+def require(backend):
+    """ImportError with the pip command when ``backend`` is not installed; imports nothing."""
     check_choice(backend, "backend", BACKENDS)
     if not is_available(backend):
         raise ImportError(f"the {backend} backend is not installed. Install it with: {install_hint(backend)}")
+
+
+def load_adapter(backend):
+    """Import and return rnnlab's adapter module for ``backend``; ImportError with the pip command if missing."""
+    require(backend)
     if backend == "keras":
         quiet_tensorflow()
     return importlib.import_module(f"rnnlab.{backend}_backend")

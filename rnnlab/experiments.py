@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from . import recipes as _recipes
 from ._validation import check_choice, check_int, check_seed
-from .backends import BACKENDS, CELLS, load_adapter
+from .backends import BACKENDS, CELLS, require
 from .data import Scaler, adding_task, first_token_task, next_number_task
 from .models import build_model, gate_biases
 from .stats import wilson_interval
@@ -171,17 +171,9 @@ def plan(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None
             except ValueError as exc:
                 raise ValueError(f"seq_len={T} does not suit cell={cell!r} with recipe {rec.name!r}: {exc}") from None
     for backend in backends:
-        load_adapter(backend) if backend == "torch" else _check_available(backend)
+        require(backend)  # no import: Keras takes seconds to load, and a worker may be the one to use it
     return [Run(name, rec, cell, backend, seed, T, H)
             for rec, T, H, backend, cell, seed in itertools.product(recipe_list, seq_lens, hiddens, backends, cells, seeds)]
-
-
-def _check_available(backend):
-    """ImportError with the pip command when ``backend`` is missing, without importing it (Keras is slow to load)."""
-    from .backends import install_hint, is_available
-
-    if not is_available(backend):
-        raise ImportError(f"the {backend} backend is not installed. Install it with: {install_hint(backend)}")
 
 
 def _key_tuple(key):

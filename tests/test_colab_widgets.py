@@ -28,9 +28,9 @@ VENV_TIMEOUT = 900
 
 
 def requirements():
-    """ipywidgets 7.7.1, and torch, numpy, pandas, matplotlib and tqdm at the versions installed here."""
+    """ipywidgets 7.7.1, and torch, numpy, pandas, matplotlib, tqdm and joblib at the versions installed here."""
     pinned = []
-    for name in ("torch", "numpy", "pandas", "matplotlib", "tqdm"):
+    for name in ("torch", "numpy", "pandas", "matplotlib", "tqdm", "joblib"):
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -87,9 +87,7 @@ def test_lstm_learns_short_first_token_and_stops_at_target(backend):
     assert all(np.diff(history["seconds"]) > 0)
 
 
-def test_history_columns_identical_across_backends():
-    pytest.importorskip("torch")
-    pytest.importorskip("keras")
+def test_history_columns_identical_across_backends(torch, keras):
     X, y = rnnlab.next_number_task(64, seed=0)
     columns = []
     for backend in ("torch", "keras"):
