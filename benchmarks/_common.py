@@ -35,3 +35,13 @@ def versions(*dists):
         except metadata.PackageNotFoundError:
             pass
     return found
+
+
+def write_report(name, lines):
+    """Write ``lines`` as benchmarks/results/NAME.md and print them."""
+    from pathlib import Path
+
+    out = Path(__file__).resolve().parent / "results" / f"{name}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))

@@ -1,31 +1,44 @@
-"""Wall time of `import rnnlab` in a fresh interpreter, and which heavy modules it pulls in.
+"""Wall time of `import rnnlab` in a fresh interpreter and which heavy modules it pulls in; and the time to
+load Keras through rnnlab on each Keras backend installed (the first Keras cell of a notebook pays it).
 
-Writes benchmarks/results/import_time.md (median of 7 runs).
+Writes benchmarks/results/import_time.md (medians over fresh interpreters).
 """
 import json
+import os
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import machine  # noqa: E402
+from _common import commit, machine, write_report
 
-CODE = ("import sys, time, json; t = time.perf_counter(); import rnnlab; dt = time.perf_counter() - t; "
-        "print(json.dumps([dt, [m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules]]))")
+IMPORT = ("import sys, time, json; t = time.perf_counter(); import rnnlab; dt = time.perf_counter() - t; "
+          "print(json.dumps([dt, [m for m in ('torch', 'tensorflow', 'keras', 'jax') if m in sys.modules]]))")
+KERAS = ("import sys, time, json; t = time.perf_counter(); import rnnlab; rnnlab.backends.load_adapter('keras'); "
+         "dt = time.perf_counter() - t; print(json.dumps([dt, ['tensorflow' in sys.modules]]))")
 
 
-def main(repeats=7):
-    runs = [json.loads(subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True,
-                                      check=True).stdout) for _ in range(repeats)]
-    median = statistics.median(r[0] for r in runs)
+def fresh(code, **env):
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(repeats=7, keras_repeats=3):
+    runs = [fresh(IMPORT) for _ in range(repeats)]
     heavy = sorted({m for r in runs for m in r[1]})
-    text = (f"# import rnnlab\n\nMachine: {machine()}\n\nMedian of {repeats} fresh interpreters: "
-            f"{median:.3f} s; heavy modules imported: {heavy or 'none'}\n")
-    out = Path(__file__).resolve().parent / "results" / "import_time.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(text)
-    print(text)
+    lines = ["# import rnnlab", "", f"Machine: {machine()}; commit {commit()}.", "",
+             f"`import rnnlab`, median of {repeats} fresh interpreters: {statistics.median(r[0] for r in runs):.3f} s; "
+             f"heavy modules imported: {heavy or 'none'}.", "",
+             f"Loading Keras through rnnlab (`import rnnlab; rnnlab.backends.load_adapter('keras')`), median of "
+             f"{keras_repeats} fresh interpreters:", "", "| Keras backend | seconds | TensorFlow imported |", "|---|---|---|"]
+    for backend in ("jax", "tensorflow"):
+        try:
+            times = [fresh(KERAS, KERAS_BACKEND=backend) for _ in range(keras_repeats)]
+        except subprocess.CalledProcessError:
+            lines.append(f"| {backend} | not installed | – |")
+            continue
+        lines.append(f"| {backend} | {statistics.median(t[0] for t in times):.1f} | {times[0][1][0]} |")
+    write_report("import_time", lines)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import machine  # noqa: E402
+from _common import machine, write_report  # noqa: E402
 
 import rnnlab  # noqa: E402
 
@@ -74,10 +74,7 @@ def main():
         b, r = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
         lines.append(f"| {backend} | {b:.2f} | {r:.2f} | {100 * (r - b) / b:+.1f}% |")
         print(lines[-1], flush=True)
-    out = Path(__file__).resolve().parent / "results" / "overhead.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report("overhead", lines)
 
 
 if __name__ == "__main__":

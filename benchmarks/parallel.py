@@ -16,7 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import commit, machine  # noqa: E402
+from _common import commit, machine, write_report  # noqa: E402
 
 from rnnlab.experiments import run_experiment  # noqa: E402
 
@@ -48,8 +48,7 @@ def main(repeats=3):
              f"| 1 | {serial:.1f} s | {', '.join(f'{t:.1f}' for t in times[1])} |",
              f"| 2 | {parallel:.1f} s | {', '.join(f'{t:.1f}' for t in times[2])} |", "",
              f"Speed-up: **{serial / parallel:.2f}×**; tables identical apart from the seconds column: **{same}**."]
-    (HERE / "results" / "parallel.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report("parallel", lines)
 
 
 if __name__ == "__main__":

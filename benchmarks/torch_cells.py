@@ -11,14 +11,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import contextlib  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
-from _common import machine  # noqa: E402
+from _common import commit, machine, write_report  # noqa: E402
 from torch import nn  # noqa: E402
 from torch_cells_options import SeedBatch, torchscript_loops  # noqa: E402
 
@@ -157,11 +156,9 @@ def main():
     for seq_len in SEQ_LENS:
         results[seq_len] = measure(seq_len)
         print(f"T={seq_len}: " + ", ".join(f"{k}: {v[0]:.2f}" for k, v in results[seq_len].items()), flush=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent).stdout.strip()
     ref = "nn.LSTM (oneDNN, reference)"
     lines = ["# torch RNN and GRU step time on CPU", "",
-             f"Machine: {machine()}; torch {torch.__version__}; commit {commit}. Hidden {HIDDEN}, batch {BATCH}, "
+             f"Machine: {machine()}; torch {torch.__version__}; commit {commit()}. Hidden {HIDDEN}, batch {BATCH}, "
              f"input 1, one thread; one step = forward + BCE + backward + grad-norm clipping + Adam. Median "
              f"over {ROUNDS} interleaved rounds after {WARMUP} warm-up steps; other jobs shared the machine, so "
              f"compare rows within a column (1-min load average at the start: {load:.1f}). For seed batches, ms per "
@@ -176,10 +173,7 @@ def main():
               "| option | forward | backward |", "|---|---|---|"]
     lines += [f"| {label} | {fwd:.2f} | {bwd:.2f} |" for label, (_, fwd, bwd) in results[300].items()]
     lines.append(NOTES)
-    out = Path(__file__).resolve().parent / "results" / "torch_cells.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report("torch_cells", lines)
 
 
 if __name__ == "__main__":
