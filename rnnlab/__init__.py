@@ -2,7 +2,7 @@
 
 ``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used.
 """
-from . import gradients, notebook, params, reference, weights
+from . import gradients, notebook, params, reference, text, weights
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
 from .models import build_model
@@ -22,6 +22,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
 
 __all__ = [
-    "History", "Scaler", "TrainingDiverged", "gradients", "notebook", "params", "reference", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
+    "History", "Scaler", "TrainingDiverged", "gradients", "notebook", "params", "reference", "text", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
     "is_available", "next_number_task", "predict", "train", "train_val_split",
 ]

@@ -174,7 +174,6 @@ class _Grams:
     """
 
     def __init__(self, train, n, vocab_size):
-        self.n, self.vocab_size = n, vocab_size
         self.keys = {1: None}                       # order 1: the id is the character itself
         self.n_ids = {1: vocab_size}
         self.counts = {1: np.bincount(train, minlength=vocab_size)}
@@ -266,19 +265,20 @@ class AddK(_CountModel):
     def __init__(self, train, n, *, k=1.0, vocab_size=None):
         self.k = check_float(k, "k", low=0, low_inclusive=False)
         self._prepare(train, n, vocab_size)
+        g = self._grams
+        self._totals = {order: g.context_totals(order, g.counts[order])[0] for order in range(1, g.max_order + 1)}
 
     def _prob(self, window):
         g = self._grams
         ids = g.lookup(window, self.n - 1)
         ctx = g.lookup(window, self.n - 2) if self.n > 1 else {}
         p = np.full(len(window), np.nan)
-        for k in range(1, g.max_order + 1):
-            has_context = window[:, self.n - k] >= 0   # the row reaches back k-1 characters
-            total = g.context_totals(k, g.counts[k])[0]
-            c = np.zeros(len(window), dtype=np.int64) if k == 1 else ctx[k - 1]
-            count = np.where(ids[k] >= 0, g.counts[k][np.maximum(ids[k], 0)], 0)
-            denom = np.where(c >= 0, total[np.maximum(c, 0)], 0)
-            p = np.where(has_context, (count + self.k) / (denom + self.k * self.vocab_size), p)
+        for order in range(1, g.max_order + 1):     # each row ends with the longest context it has
+            has_context = window[:, self.n - order] >= 0
+            c = np.zeros(len(window), dtype=np.int64) if order == 1 else ctx[order - 1]
+            count = np.where(ids[order] >= 0, g.counts[order][np.maximum(ids[order], 0)], 0)
+            total = np.where(c >= 0, self._totals[order][np.maximum(c, 0)], 0)
+            p = np.where(has_context, (count + self.k) / (total + self.k * self.vocab_size), p)
         return p
 
 
@@ -290,6 +290,7 @@ class KneserNey(_CountModel):
     (continuation count) below it; gamma gives the discounted mass to the lower order, so every context's
     probabilities sum to 1. ``discount=None`` uses Chen & Goodman's modified Kneser–Ney: three discounts per
     order (counts 1, 2, >= 3) estimated from the count-of-counts; a number uses that one discount everywhere.
+    The discounts used are in ``discounts``: ``{order: (D1, D2, D3+)}``.
     """
 
     def __init__(self, train, n, *, discount=None, vocab_size=None):
@@ -299,35 +300,35 @@ class KneserNey(_CountModel):
         self._prepare(train, n, vocab_size)
         g = self._grams
         self._levels, self.discounts = {}, {}
-        for k in range(1, g.max_order + 1):
-            counts = g.counts[k] if k == self.n else self._continuation_counts(k)
-            d = self.discounts[k] = (discount,) * 3 if discount is not None else _modified_discounts(counts)
-            total, n1, n2, n3 = g.context_totals(k, counts)
+        for order in range(1, g.max_order + 1):
+            counts = g.counts[order] if order == self.n else self._continuation_counts(order)
+            d = self.discounts[order] = (discount,) * 3 if discount is not None else _modified_discounts(counts)
+            total, n1, n2, n3 = g.context_totals(order, counts)
             backoff_mass = d[0] * n1 + d[1] * n2 + d[2] * n3
             with np.errstate(invalid="ignore", divide="ignore"):
                 gamma = np.where(total > 0, backoff_mass / np.maximum(total, 1e-300), 1.0)
             discount_of = np.select([counts == 0, counts == 1, counts == 2], [0.0, d[0], d[1]], d[2])
-            self._levels[k] = (counts - discount_of, total, gamma)
+            self._levels[order] = (counts - discount_of, total, gamma)
 
-    def _continuation_counts(self, k):
-        """For each k-gram: how many distinct characters precede it in the training text."""
+    def _continuation_counts(self, order):
+        """For each gram of this order: how many distinct characters precede it in the training text."""
         g = self._grams
-        if k + 1 not in g.suffix:
-            return np.zeros(g.n_ids[k])
-        return np.bincount(g.suffix[k + 1], minlength=g.n_ids[k]).astype(np.float64)
+        if order + 1 not in g.suffix:
+            return np.zeros(g.n_ids[order])
+        return np.bincount(g.suffix[order + 1], minlength=g.n_ids[order]).astype(np.float64)
 
     def _prob(self, window):
         g = self._grams
         ids = g.lookup(window, self.n - 1)
         ctx = g.lookup(window, self.n - 2) if self.n > 1 else {}
         p = np.full(len(window), 1.0 / self.vocab_size)
-        for k in range(1, g.max_order + 1):
-            discounted, total, gamma = self._levels[k]
-            c = np.zeros(len(window), dtype=np.int64) if k == 1 else ctx[k - 1]
-            usable = (window[:, self.n - k] >= 0) & (c >= 0)
+        for order in range(1, g.max_order + 1):
+            discounted, total, gamma = self._levels[order]
+            c = np.zeros(len(window), dtype=np.int64) if order == 1 else ctx[order - 1]
+            usable = (window[:, self.n - order] >= 0) & (c >= 0)
             cc = np.maximum(c, 0)
             usable &= total[cc] > 0
-            num = np.where(ids[k] >= 0, discounted[np.maximum(ids[k], 0)], 0.0)
+            num = np.where(ids[order] >= 0, discounted[np.maximum(ids[order], 0)], 0.0)
             p = np.where(usable, num / np.where(usable, total[cc], 1.0) + gamma[cc] * p, p)
         return p
 

@@ -363,8 +363,8 @@ def test_find_tracking_units_validates_shapes():
         find_tracking_units(np.zeros((1, 2)), {"a": np.zeros(1)})
 
 
-def test_text_module_imports_no_framework_or_pandas():
-    code = ("import sys, rnnlab.text, rnnlab; rnnlab.text.load_text(); "
+def test_import_rnnlab_gives_text_without_framework_or_pandas():
+    code = ("import sys, rnnlab; rnnlab.text.load_text(); "
             "print([m for m in ('torch', 'tensorflow', 'keras', 'jax', 'pandas') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
