@@ -174,6 +174,7 @@ class _Grams:
     """
 
     def __init__(self, train, n, vocab_size):
+        self.vocab_size = vocab_size
         self.keys = {1: None}                       # order 1: the id is the character itself
         self.n_ids = {1: vocab_size}
         self.counts = {1: np.bincount(train, minlength=vocab_size)}
@@ -206,6 +207,11 @@ class _Grams:
             out[k] = np.where(ok & (self.keys[k][pos] == key), pos, -1)
         return out
 
+    def lookups(self, window):
+        """Ids of the k-grams ending at the last column (with the target) and at the one before (the context)."""
+        width = window.shape[1]
+        return self.lookup(window, width - 1), (self.lookup(window, width - 2) if width > 1 else {})
+
     def context_totals(self, k, counts):
         """Per context of order k: the sum of ``counts`` and how many continuations have count 1, 2 and >= 3."""
         n_ctx = 1 if k == 1 else self.n_ids[k - 1]
@@ -223,21 +229,21 @@ class _CountModel:
     vocab_size: int
 
     def _prepare(self, train, n, vocab_size):
-        self.n = check_int(n, "n")
+        n = check_int(n, "n")
         train = _check_ids(train, "train")
-        self.vocab_size = _check_vocab_size(vocab_size, train)
-        self._grams = _Grams(train, self.n, self.vocab_size)
+        self._use(_Grams(train, n, _check_vocab_size(vocab_size, train)), n)
 
-    def _windows(self, heldout):
-        """Row j: the n-1 characters before ``heldout[j]`` (-1 before the start) and ``heldout[j]`` itself."""
-        padded = np.concatenate([np.full(self.n - 1, -1, dtype=np.int64), heldout])
-        return np.lib.stride_tricks.sliding_window_view(padded, self.n)
+    def _use(self, grams, n):
+        """Count with ``grams`` (tables up to order n or beyond, shared between models of different n)."""
+        self.n, self.vocab_size, self._grams = n, grams.vocab_size, grams
+        self._top = min(n, grams.max_order)      # below n only when the training text is shorter than n
 
     def probabilities(self, heldout):
         """p(heldout[j] | the up to n-1 characters before it in ``heldout``) for every position j."""
         heldout = _check_ids(heldout, "heldout")
         _check_below(heldout, self.vocab_size, "heldout")
-        return self._prob(self._windows(heldout))
+        window = _windows(heldout, self.n)
+        return self._prob(window, self._grams.lookups(window))
 
     def bpc(self, heldout):
         """Bits per character on ``heldout``: mean of -log2 p over every position."""
@@ -251,10 +257,17 @@ class _CountModel:
         row = np.concatenate([np.full(self.n - 1 - len(context), -1, dtype=np.int64), context, [0]])
         window = np.repeat(row[None, :], self.vocab_size, axis=0)
         window[:, -1] = np.arange(self.vocab_size)
-        return self._prob(window)
+        return self._prob(window, self._grams.lookups(window))
 
-    def _prob(self, window):
+    def _prob(self, window, lookups):
+        """p(last column | the columns before it) for every row of ``window``, given ``_Grams.lookups(window)``."""
         raise NotImplementedError
+
+
+def _windows(ids, width):
+    """Row j: the width-1 ids before ``ids[j]`` (-1 before the start) and ``ids[j]`` itself."""
+    padded = np.concatenate([np.full(width - 1, -1, dtype=np.int64), ids])
+    return np.lib.stride_tricks.sliding_window_view(padded, width)
 
 
 class AddK(_CountModel):
@@ -266,15 +279,13 @@ class AddK(_CountModel):
         self.k = check_float(k, "k", low=0, low_inclusive=False)
         self._prepare(train, n, vocab_size)
         g = self._grams
-        self._totals = {order: g.context_totals(order, g.counts[order])[0] for order in range(1, g.max_order + 1)}
+        self._totals = {order: g.context_totals(order, g.counts[order])[0] for order in range(1, self._top + 1)}
 
-    def _prob(self, window):
-        g = self._grams
-        ids = g.lookup(window, self.n - 1)
-        ctx = g.lookup(window, self.n - 2) if self.n > 1 else {}
+    def _prob(self, window, lookups):
+        g, (ids, ctx) = self._grams, lookups
         p = np.full(len(window), np.nan)
-        for order in range(1, g.max_order + 1):     # each row ends with the longest context it has
-            has_context = window[:, self.n - order] >= 0
+        for order in range(1, self._top + 1):     # each row ends with the longest context it has
+            has_context = window[:, -order] >= 0
             c = np.zeros(len(window), dtype=np.int64) if order == 1 else ctx[order - 1]
             count = np.where(ids[order] >= 0, g.counts[order][np.maximum(ids[order], 0)], 0)
             total = np.where(c >= 0, self._totals[order][np.maximum(c, 0)], 0)
@@ -298,9 +309,21 @@ class KneserNey(_CountModel):
             discount = check_float(discount, "discount", low=0, high=1, low_inclusive=False)
         self.discount = discount
         self._prepare(train, n, vocab_size)
-        g = self._grams
+        self._fit()
+
+    @classmethod
+    def _on(cls, grams, n, discount):
+        """A model on already built (possibly higher-order) tables, arguments already checked."""
+        model = cls.__new__(cls)
+        model.discount = discount
+        model._use(grams, n)
+        model._fit()
+        return model
+
+    def _fit(self):
+        g, discount = self._grams, self.discount
         self._levels, self.discounts = {}, {}
-        for order in range(1, g.max_order + 1):
+        for order in range(1, self._top + 1):
             counts = g.counts[order] if order == self.n else self._continuation_counts(order)
             d = self.discounts[order] = (discount,) * 3 if discount is not None else _modified_discounts(counts)
             total, n1, n2, n3 = g.context_totals(order, counts)
@@ -317,15 +340,13 @@ class KneserNey(_CountModel):
             return np.zeros(g.n_ids[order])
         return np.bincount(g.suffix[order + 1], minlength=g.n_ids[order]).astype(np.float64)
 
-    def _prob(self, window):
-        g = self._grams
-        ids = g.lookup(window, self.n - 1)
-        ctx = g.lookup(window, self.n - 2) if self.n > 1 else {}
+    def _prob(self, window, lookups):
+        ids, ctx = lookups
         p = np.full(len(window), 1.0 / self.vocab_size)
-        for order in range(1, g.max_order + 1):
+        for order in range(1, self._top + 1):
             discounted, total, gamma = self._levels[order]
             c = np.zeros(len(window), dtype=np.int64) if order == 1 else ctx[order - 1]
-            usable = (window[:, self.n - order] >= 0) & (c >= 0)
+            usable = (window[:, -order] >= 0) & (c >= 0)
             cc = np.maximum(c, 0)
             usable &= total[cc] > 0
             num = np.where(ids[order] >= 0, discounted[np.maximum(ids[order], 0)], 0.0)
@@ -377,15 +398,21 @@ class NgramResult:
 
 def best_ngram(train, val, test, *, max_n=8, discount=None, vocab_size=None):
     """Fit Kneser–Ney n-grams on ``train`` for n = 1..max_n, keep the n with the lowest validation bpc and
-    report its bpc on ``test`` (the test text plays no part in the choice)."""
+    report its bpc on ``test`` (the test text plays no part in the choice). The n-gram tables and the
+    validation look-ups are built once for max_n and shared by every n."""
     max_n = check_int(max_n, "max_n")
+    if discount is not None:
+        discount = check_float(discount, "discount", low=0, high=1, low_inclusive=False)
     vocab_size = _vocab_for(vocab_size, train=train, val=val, test=test)
     train, val, test = (_check_ids(a, name) for a, name in ((train, "train"), (val, "val"), (test, "test")))
     start = time.perf_counter()
+    grams = _Grams(train, max_n, vocab_size)
+    val_window = _windows(val, max_n)
+    val_lookups = grams.lookups(val_window)
     models, val_bpc = {}, {}
     for n in range(1, max_n + 1):
-        models[n] = KneserNey(train, n, discount=discount, vocab_size=vocab_size)
-        val_bpc[n] = models[n].bpc(val)
+        models[n] = KneserNey._on(grams, n, discount)
+        val_bpc[n] = float(-np.mean(np.log2(models[n]._prob(val_window, val_lookups))))
     best = min(val_bpc, key=val_bpc.get)
     test_bpc = models[best].bpc(test)
     return NgramResult(n=best, val_bpc=val_bpc[best], test_bpc=test_bpc, val_bpc_by_n=val_bpc, discount=discount,

@@ -255,6 +255,8 @@ def test_best_ngram_picks_n_on_validation_only(shakespeare):
     assert result.n == min(result.val_bpc_by_n, key=result.val_bpc_by_n.get)
     assert result.val_bpc == result.val_bpc_by_n[result.n]
     assert result.test_bpc == pytest.approx(ngram_bpc(train, test, result.n, vocab_size=65))
+    for n, bpc in result.val_bpc_by_n.items():       # shared tables give what a model of its own gives
+        assert bpc == pytest.approx(ngram_bpc(train, val, n, vocab_size=65), rel=1e-12)
     assert result.n > 2 and result.seconds > 0
 
 
@@ -368,3 +370,13 @@ def test_import_rnnlab_gives_text_without_framework_or_pandas():
             "print([m for m in ('torch', 'tensorflow', 'keras', 'jax', 'pandas') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_training_text_shorter_than_n_still_gives_distributions():
+    train = np.array([0, 1, 2])
+    for model in (KneserNey(train, 6, vocab_size=4), AddK(train, 6, vocab_size=4)):
+        for ctx in ([], [0, 1], [2, 0, 1, 2, 3]):
+            p = model.distribution(ctx)
+            assert np.all(p > 0) and math.isclose(p.sum(), 1.0, rel_tol=1e-12)
+    result = best_ngram(train, [0, 1], [1, 2], max_n=6, vocab_size=4)
+    assert np.isfinite(result.test_bpc) and set(result.val_bpc_by_n) == set(range(1, 7))
