@@ -2,13 +2,18 @@
 
 ``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used.
 """
+from importlib import metadata as _metadata
+
 from . import gradients, notebook, params, reference, text, weights
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
 from .models import build_model
 from .training import History, TrainingDiverged, predict, train
 
-__version__ = "0.1.0"
+try:  # the version lives in pyproject.toml only; an installed rnnlab (editable too) reports it in its metadata
+    __version__ = _metadata.version("rnnlab")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 _SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "stats", "student", "sweep", "tables", "widgets")
 

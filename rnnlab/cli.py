@@ -110,6 +110,18 @@ def build_parser():
     student.add_argument("--out", default="student", help="folder for the student notebooks (default: student)")
     student.add_argument("--clear-outputs", action="store_true", help="clear every output, not only the answers")
     student.add_argument("--force", action="store_true", help="overwrite student notebooks already in --out")
+    student.add_argument("--repo", metavar="OWNER/NAME[@REF]",
+                         help="the GitHub repository (and branch or tag, default main) the handouts are pushed to: "
+                              "Open-in-Colab links open them there and Colab installs rnnlab from it; without "
+                              "--repo the links are removed (they would open the solutions)")
+    student.add_argument("--path", metavar="DIR",
+                         help="the handouts' folder inside that repository (default: --out's place in the git "
+                              "work tree holding it, else --out as given)")
+    student.add_argument("--install", metavar="SPEC",
+                         help='what the set-up cell installs on Colab, e.g. rnnlab==0.1.0 or a wheel URL '
+                              '(default: the source notebooks\' pinned release, or the --repo repository)')
+    student.add_argument("--no-colab", action="store_true",
+                         help="remove the Open-in-Colab links and the Colab install lines")
     return parser
 
 
@@ -201,7 +213,8 @@ def main(argv=None):
             from .student import build_student_notebooks
 
             for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
-                                                force=args.force):
+                                                force=args.force, repo=args.repo, path=args.path,
+                                                install=args.install, colab=not args.no_colab):
                 print(f"wrote {path}")
         elif args.command == "sweep":
             return sweep(args)
