@@ -29,14 +29,15 @@ demo: $(STAMP)
 	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
 		--seeds 3 --recipe original,rnnlab --jobs 2 --out results/demo
 
-## Everything CI runs: unit tests and the slow claim checks, the notebooks under nbval (Keras on its default
-## backend, JAX), then the Keras tests again on Keras's TensorFlow backend. pytest's exit 5 (no tests) fails.
+## Everything CI runs: unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
+## the default, then TensorFlow), then the Keras tests again on TensorFlow. pytest's exit 5 (no tests) fails.
 NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	[ $$status -eq 0 ] || exit $$status
 ## The notebooks run in a pytest process of their own, so their kernels inherit nothing a test left behind.
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider tests; $(NO_TESTS_FAIL)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
+	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
 
 ## Unit tests only: no solve-rate runs, notebooks, browser or Colab-widget tests (about a minute).
