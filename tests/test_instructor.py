@@ -1,0 +1,265 @@
+"""instructor/: exercises.toml agrees with the notebooks, every solution passes its self-check and its hidden
+tests, the stub and every cheat fail both, and the installed package holds no solution, hidden test case or
+answer key."""
+import ast
+import contextlib
+import io
+import json
+import re
+import runpy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import rnnlab
+from rnnlab import checks
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUCTOR = ROOT / "instructor"
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = tomllib.loads((INSTRUCTOR / "exercises.toml").read_text())
+CODING = {e["name"]: e for e in EXERCISES["coding"]}
+TRAINING = {"shortest_failing_length", "make_forecaster"}   # their check and tests train models: slow
+
+
+def cells(notebook):
+    return json.loads((NOTEBOOKS / notebook).read_text())["cells"]
+
+
+def text(cell):
+    return "".join(cell["source"])
+
+
+def tags(cell):
+    return cell["metadata"].get("tags", [])
+
+
+def defined(source, name):
+    """The AST dump of the top-level `def name` in source (None if absent)."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.dump(node)
+    return None
+
+
+def exercise_numbers(notebook):
+    """The numbers of the exercises listed under the notebook's "## Exercises" heading."""
+    md = next(text(c) for c in cells(notebook) if c["cell_type"] == "markdown" and "## Exercises" in text(c))
+    return re.findall(r"^(\d+)\. \*\*", md.split("## Exercises", 1)[1], re.M)
+
+
+# ---------------------------------------------------------------------------------- exercises.toml and notebooks
+
+def test_every_exercise_is_listed_once():
+    ids = [e["id"] for e in EXERCISES["coding"] + EXERCISES["discussion"]]
+    assert len(ids) == len(set(ids))
+    for notebook in sorted({e["notebook"] for e in EXERCISES["coding"] + EXERCISES["discussion"]}):
+        listed = sorted(e["id"] for e in EXERCISES["coding"] + EXERCISES["discussion"] if e["notebook"] == notebook)
+        assert listed == sorted(f"{notebook[:2]}-{n}" for n in exercise_numbers(notebook)), notebook
+    assert {p.name for p in NOTEBOOKS.glob("0[1-4]_*.ipynb")} == {e["notebook"] for e in EXERCISES["discussion"]}
+    assert len(EXERCISES["discussion"]) == 12 and set(CODING) == set(checks.CHECKS)
+
+
+@pytest.mark.parametrize("name", sorted(CODING))
+def test_coding_exercise_cells(name):
+    entry = CODING[name]
+    assert isinstance(entry["points"], int) and entry["points"] > 0
+    assert (INSTRUCTOR / entry["tests"]).is_file()
+    nb = cells(entry["notebook"])
+    stub = [c for c in nb if "stub" in tags(c) and defined(text(c), name)]
+    solution = [c for c in nb if "solution" in tags(c) and defined(text(c), name)]
+    check = [c for c in nb if "check" in tags(c) and f"rnnlab.checks.{name}({name})" in text(c)]
+    assert len(stub) == len(solution) == len(check) == 1, name
+    assert "answer-output" in tags(check[0])
+    assert nb.index(stub[0]) < nb.index(solution[0]) < nb.index(check[0])
+    # The instructor files are the notebook's cells: the solution's def and the stub's def, unchanged.
+    assert defined(text(solution[0]), name) == defined((INSTRUCTOR / "solutions" / f"{name}.py").read_text(), name)
+    assert defined(text(stub[0]), name) == defined((INSTRUCTOR / "cheats" / name / "stub.py").read_text(), name)
+    hint = re.search(r'NotImplementedError\("(.*)"\)', text(stub[0]), re.S)[1]
+    assert not re.search(r"\w\(|=|np\.", hint), f"a stub's hint names no call or equation: {hint}"
+
+
+def test_every_solution_cell_is_a_coding_exercise():
+    for notebook in sorted(p.name for p in NOTEBOOKS.glob("0[1-4]_*.ipynb")):
+        for cell in cells(notebook):
+            if "solution" in tags(cell):
+                assert any(defined(text(cell), name) for name, e in CODING.items() if e["notebook"] == notebook)
+
+
+@pytest.mark.parametrize("entry", EXERCISES["discussion"], ids=lambda e: e["id"])
+def test_discussion_exercise_has_an_answer_cell_and_a_key(entry):
+    assert isinstance(entry["points"], int) and entry["points"] > 0
+    answer_cells = [c for c in cells(entry["notebook"]) if "answer" in tags(c)
+                    and c["metadata"].get("rnnlab", {}).get("exercise") == entry["id"]]
+    assert len(answer_cells) == 1 and answer_cells[0]["cell_type"] == "markdown"
+    assert "Your answer here" in text(answer_cells[0])
+    key = (INSTRUCTOR / entry["answer"]).read_text()
+    assert len(key.split()) > 60, f"{entry['answer']} is a real answer key"
+
+
+def test_every_answer_cell_is_listed():
+    listed = {e["id"] for e in EXERCISES["discussion"]}
+    for notebook in NOTEBOOKS.glob("0[1-4]_*.ipynb"):
+        for cell in cells(notebook.name):
+            if "answer" in tags(cell):
+                assert cell["metadata"]["rnnlab"]["exercise"] in listed
+
+
+# ------------------------------------------------------------------------ solutions pass, stub and cheats fail
+
+def load(path, name):
+    return runpy.run_path(str(path))[name]
+
+
+def self_check(name, fn):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return getattr(checks, name)(fn)
+
+
+def hidden_tests(name):
+    return runpy.run_path(str(INSTRUCTOR / CODING[name]["tests"]))["grade"]
+
+
+def cases(kind):
+    marks = {name: [pytest.mark.slow] if name in TRAINING else [] for name in CODING}
+    if kind == "solution":
+        return [pytest.param(name, INSTRUCTOR / "solutions" / f"{name}.py", marks=marks[name], id=name)
+                for name in sorted(CODING)]
+    return [pytest.param(name, path, marks=marks[name], id=f"{name}-{path.stem}")
+            for name in sorted(CODING) for path in sorted((INSTRUCTOR / "cheats" / name).glob("*.py"))]
+
+
+@pytest.mark.parametrize("name, path", cases("solution"))
+def test_solution_passes_self_check_and_hidden_tests(name, path):
+    fn = load(path, name)
+    assert self_check(name, fn)
+    hidden_tests(name)(fn)
+
+
+@pytest.mark.parametrize("name, path", cases("cheat"))
+def test_stub_and_cheats_fail_self_check_and_hidden_tests(name, path):
+    fn = load(path, name)
+    assert not self_check(name, fn)
+    with pytest.raises(AssertionError):
+        hidden_tests(name)(fn)
+
+
+def test_every_exercise_has_a_stub_and_cheats():
+    for name in CODING:
+        found = {p.stem for p in (INSTRUCTOR / "cheats" / name).glob("*.py")}
+        assert "stub" in found and len(found) >= 3, (name, found)
+
+
+# ------------------------------------------------------------------------------------------------- leak probe
+
+def package_text():
+    root = Path(rnnlab.__file__).resolve().parent
+    return "\n".join(p.read_text(errors="replace") for p in sorted(root.rglob("*"))
+                     if p.is_file() and p.suffix in {".py", ".csv", ".json", ".md", ".txt", ".toml"})
+
+
+def normalised(line):
+    return re.sub(r"\s+", "", line)
+
+
+def body_lines(path):
+    """The statements of a file's functions, one normalised line each (no def lines, docstrings or comments)."""
+    tree = ast.parse(path.read_text())
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            for stmt in ast.walk(node):
+                if isinstance(stmt, (ast.Return, ast.Assign, ast.AugAssign, ast.Expr)) and not (
+                        isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+                    line = normalised(ast.unparse(stmt))
+                    if len(line) > 24:
+                        lines.add(line)
+    return lines
+
+
+def test_leak_probe_over_the_installed_package():
+    package = normalised(package_text())
+    for path in [*(INSTRUCTOR / "solutions").glob("*.py"), *(INSTRUCTOR / "tests").glob("*.py")]:
+        for line in body_lines(path):
+            assert line not in package, f"{path.name}: {line}"
+    raw = package_text()
+    for path in (INSTRUCTOR / "answers").glob("*.md"):
+        for sentence in re.split(r"(?<=[.!?])\s+", path.read_text()):
+            sentence = sentence.strip()
+            if len(sentence) > 50:
+                assert sentence not in raw, f"{path.name}: {sentence}"
+    source = Path(checks.__file__).read_text()
+    for trace in ("SHORTEST_FAILING_CASES", "seed=2024", "seed=2025", "_gru_variant", "sorted(lengths)",
+                  "np.diff(X", "math.ceil"):
+        assert trace not in source, trace
+
+
+def test_leak_probe_finds_a_planted_solution():
+    # The probe itself can fail: a package file holding a solution line is found.
+    planted = Path(rnnlab.__file__).resolve().parent / "_planted_for_test.py"
+    solution = (INSTRUCTOR / "solutions" / "relu_rnn_step.py").read_text()
+    planted.write_text(solution)
+    try:
+        with pytest.raises(AssertionError, match="relu_rnn_step.py"):
+            test_leak_probe_over_the_installed_package()
+    finally:
+        planted.unlink()
+
+
+# ------------------------------------------------------------------------- the numbers the answer keys state
+
+def test_answer_keys_gradient_claims():
+    """01-1, 02-4 and 03-4 (torch, at initialisation): the keys' sentences, one assertion each."""
+    pytest.importorskip("torch")
+    import numpy as np
+    from rnnlab.gradients import gradient_norms
+    from rnnlab.weights import CellWeights, random_weights, set_weights
+
+    def factor(n):
+        t = np.arange(len(n))
+        return float(np.exp(-np.polyfit(t[n > 0], np.log(n[n > 0]), 1)[0]))
+
+    # 01-1: a random U of spectral norm 1 has a smaller spectral radius and loses the gradient faster
+    X50, y50 = rnnlab.first_token_task(32, 50, seed=0)
+    Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((16, 16)))
+    base = random_weights("rnn", 1, 16, seed=0)
+    U = base.arrays["U"].astype(np.float64) / np.linalg.norm(base.arrays["U"].astype(np.float64), 2)
+    model = rnnlab.build_model("rnn", "torch", hidden_size=16, seed=0)
+    factors = {}
+    for label, matrix in (("orthogonal", Q), ("random", U)):
+        set_weights(model, CellWeights("rnn", "tanh", {**base.arrays, "U": matrix.astype(np.float32)}))
+        factors[label] = factor(gradient_norms(model, X50, y50))
+    assert np.abs(np.linalg.eigvals(U)).max() < 0.7 and factors["random"] < 0.6 < 0.9 < factors["orthogonal"]
+    # 02-4 and 03-4: at T = 300, zero at step 0 for the default RNN and LSTM, usable with a large forget bias
+    X, y = rnnlab.first_token_task(32, 300, seed=0)
+
+    def step0_ratio(cell, forget_bias, seq_len=300):
+        n = gradient_norms(rnnlab.build_model(cell, "torch", hidden_size=16, forget_bias=forget_bias,
+                                              seq_len=seq_len, seed=0), X, y)
+        return n[0] / n[-1]
+
+    assert step0_ratio("rnn", "default") == 0 and step0_ratio("lstm", "default") == 0
+    assert 0 < step0_ratio("gru", "default") < 1e-40
+    usable = [step0_ratio("gru", 3.0), step0_ratio("lstm", 3.0), step0_ratio("lstm", "chrono")]
+    assert all(1e-5 < r < 1e-3 for r in usable), usable
+    assert step0_ratio("lstm", "chrono", seq_len=30) < step0_ratio("lstm", "chrono") / 100
+
+
+@pytest.mark.slow
+def test_answer_04_4_trained_on_step_2_answers_near_14():
+    """04-4's demonstration, moved out of notebook 04: nearer 12 + 2 than 12 + 1 (13.94 measured)."""
+    pytest.importorskip("torch")
+    import numpy as np
+    from rnnlab.experiments import next_number_query
+    from rnnlab.recipes import NEXT_NUMBER
+
+    recipe = NEXT_NUMBER["rnnlab"]
+    X2, y2 = rnnlab.next_number_task(recipe.n_train, seq_len=3, step=2, seed=0)
+    scaler = rnnlab.Scaler("standard").fit(np.concatenate([X2.ravel(), y2.ravel()]))
+    model = rnnlab.build_model("rnn", "torch", hidden_size=10, head="regression", activation="relu", seed=0)
+    rnnlab.train(model, scaler.transform(X2), scaler.transform(y2), epochs=recipe.epochs,
+                 batch_size=recipe.batch_size, lr=recipe.lr, lr_schedule=recipe.lr_schedule, seed=0, progress=False)
+    query, _ = next_number_query(3)
+    answer = float(scaler.inverse_transform(rnnlab.predict(model, scaler.transform(query)))[0, 0])
+    assert answer - 12 > 1.5, answer
