@@ -1,5 +1,5 @@
 """Command line: ``rnnlab run long-dependency|adding|next-number …``, ``rnnlab sweep SPEC …``, ``rnnlab info``,
-``rnnlab student notebooks/ --out student/``."""
+``rnnlab student notebooks/ --out student/``, ``rnnlab assign notebooks/ --to nbgrader|otter --out DIR``."""
 from __future__ import annotations
 
 import argparse
@@ -122,6 +122,16 @@ def build_parser():
                               '(default: the source notebooks\' pinned release, or the --repo repository)')
     student.add_argument("--no-colab", action="store_true",
                          help="remove the Open-in-Colab links and the Colab install lines")
+    assign = sub.add_parser("assign", help="write graded assignments for nbgrader or otter-grader: solutions, "
+                                           "hidden tests and points from the instructor folder")
+    assign.add_argument("src", help="a source notebook (.ipynb) or a folder of them")
+    assign.add_argument("--to", required=True, metavar="GRADER", help="nbgrader or otter")
+    assign.add_argument("--instructor", default="instructor",
+                        help="folder with exercises.toml, tests/ and answers/ (default: instructor)")
+    assign.add_argument("--out", required=True, help="folder for the graded notebooks")
+    assign.add_argument("--exercises-only", action="store_true",
+                        help="keep only the title, the set-up the exercises need and the exercises section")
+    assign.add_argument("--force", action="store_true", help="overwrite notebooks already in --out")
     return parser
 
 
@@ -215,6 +225,12 @@ def main(argv=None):
             for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
                                                 force=args.force, repo=args.repo, path=args.path,
                                                 install=args.install, colab=not args.no_colab):
+                print(f"wrote {path}")
+        elif args.command == "assign":
+            from .assign import build_assignment
+
+            for path in build_assignment(args.src, args.out, to=args.to, instructor=args.instructor,
+                                         force=args.force, exercises_only=args.exercises_only):
                 print(f"wrote {path}")
         elif args.command == "sweep":
             return sweep(args)

@@ -1,0 +1,129 @@
+"""Grade exported assignments with the real nbgrader or otter-grader (run by tests/test_assign.py in the graders' venv).
+
+    python assign_graders.py nbgrader|otter EXPORTED_DIR INSTRUCTOR_DIR WORK_DIR
+
+For every notebook of EXPORTED_DIR it makes the student version with the grader's own tool
+(``nbgrader generate_assignment`` / ``otter assign``), then submissions made from that student version:
+``correct`` (each answer cell replaced by ``instructor/solutions/NAME.py``), ``stub`` (untouched) and
+``cheat1``, ``cheat2``, … (the k-th file of ``instructor/cheats/NAME/`` in NAME's answer cell, every other
+answer left as the stub; a question with fewer cheats keeps its stub). They are graded with
+``nbgrader autograde`` / ``otter run``, and the scores printed as one JSON object on the last line:
+``{"submission": {"question": [score, max_score], ...}, ..., "_cheats": {"cheat1": {"NAME": "file.py"}}}``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+
+def run(command, cwd):
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(map(str, command))} failed ({done.returncode}):\n{done.stdout[-4000:]}\n"
+                 f"{done.stderr[-4000:]}")
+    return done
+
+
+def variants(instructor, names):
+    """submission name -> {NAME: source of the answer cell}; NAMEs left out keep the stub."""
+    out = {"correct": {n: (instructor / "solutions" / f"{n}.py").read_text() for n in names}, "stub": {}}
+    cheats = {n: sorted((instructor / "cheats" / n).glob("*.py")) for n in names}
+    for k in range(max((len(c) for c in cheats.values()), default=0)):
+        out[f"cheat{k + 1}"] = {n: c[k].read_text() for n, c in cheats.items() if len(c) > k}
+        out.setdefault("_cheats", {})[f"cheat{k + 1}"] = {n: c[k].name for n, c in cheats.items() if len(c) > k}
+    return out
+
+
+def fill(nb, answers, is_answer_cell):
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in nb.cells:
+        name = is_answer_cell(cell)
+        if name in answers:
+            cell.source = answers[name].rstrip("\n")
+    return nb
+
+
+def nbgrader(exported, instructor, work):
+    course = work / "course"
+    shutil.rmtree(course, ignore_errors=True)
+    (course / "source" / "ps").mkdir(parents=True)
+    for nb in exported.glob("*.ipynb"):
+        shutil.copy(nb, course / "source" / "ps" / nb.name)
+    (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "rnnlab"\n'
+                                               "c.Execute.timeout = 1200\n")
+    run(["nbgrader", "generate_assignment", "ps", "--force"], course)
+    released = {p.name: nbformat.read(p, as_version=4) for p in (course / "release" / "ps").glob("*.ipynb")}
+    names = [c.metadata["nbgrader"]["grade_id"] for nb in released.values() for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+    subs = variants(instructor, names)
+    answer = lambda cell: cell.metadata.get("nbgrader", {}).get("grade_id") if cell.cell_type == "code" else None
+    for student, answers in subs.items():
+        if student.startswith("_"):
+            continue
+        folder = course / "submitted" / student / "ps"
+        folder.mkdir(parents=True)
+        for name, nb in released.items():
+            nbformat.write(fill(nb, answers, answer), folder / name)
+    run(["nbgrader", "autograde", "ps", "--create", "--force"], course)
+    from nbgrader.api import Gradebook
+
+    scores = {"_cheats": subs.get("_cheats", {})}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in subs:
+            if student.startswith("_"):
+                continue
+            submission = gb.find_submission("ps", student)
+            scores[student] = {}
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    question = grade.cell.name.removeprefix("test-")
+                    scores[student][question] = [grade.score, grade.max_score]
+    return scores
+
+
+def otter(exported, instructor, work):
+    scores = {}
+    for master in sorted(exported.glob("*.ipynb")):
+        folder = work / master.stem
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        shutil.copy(master, folder / master.name)
+        run(["otter", "assign", master.name, "dist"], folder)
+        student = nbformat.read(folder / "dist" / "student" / master.name, as_version=4)
+        autograder = next((folder / "dist" / "autograder").glob("*.zip"))
+        names = [c.source.split("def ", 1)[1].split("(", 1)[0] for c in student.cells
+                 if "otter_answer_cell" in c.metadata.get("tags", []) and c.cell_type == "code"]
+        subs = variants(instructor, names)
+        scores.setdefault("_cheats", {}).update(subs.pop("_cheats", {}))
+        answer = lambda cell: (cell.source.split("def ", 1)[1].split("(", 1)[0] if cell.cell_type == "code"
+                               and "otter_answer_cell" in cell.metadata.get("tags", []) else None)
+        for name, answers in subs.items():
+            path = folder / "submissions" / name / master.name
+            path.parent.mkdir(parents=True)
+            nbformat.write(fill(student, answers, answer), path)
+            out = path.parent / "results"
+            out.mkdir()
+            run(["otter", "run", "-a", str(autograder), "-o", str(out), str(path)], folder)
+            results = json.loads((out / "results.json").read_text())
+            for test in results["tests"]:
+                if "score" not in test:   # the summary of the public tests
+                    continue
+                question = test["name"].split(" - ")[0]
+                got = scores.setdefault(name, {}).setdefault(question, [0.0, 0.0])
+                got[0] += test["score"]
+                got[1] += test["max_score"]
+    return scores
+
+
+if __name__ == "__main__":
+    grader, exported, instructor, work = sys.argv[1], *map(Path, sys.argv[2:5])
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    result = {"nbgrader": nbgrader, "otter": otter}[grader](exported.resolve(), instructor.resolve(), work.resolve())
+    print(json.dumps(result))
