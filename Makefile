@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 
 NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
-	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py
+	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py tests/test_char_models.py
 
 .PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks clean
 
@@ -68,6 +68,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/solve_rate_maps.py export maps
 	$(BIN)/python benchmarks/solve_rate_maps.py run ablations --jobs 2
 	$(BIN)/python benchmarks/solve_rate_maps.py export ablations
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/char_lm.py run && $(BIN)/python benchmarks/char_lm.py export
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
