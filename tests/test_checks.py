@@ -143,6 +143,12 @@ def test_library_cells_are_refused_and_restored(capsys):
     for fn in (via_reference, via_alias, via_cell):
         passed, out = run_check(capsys, "relu_rnn_step", fn)
         assert not passed and "instead of computing the step itself" in out, out
+    def gru_via_cell(x_t, h, w):
+        cell = torch.nn.GRUCell(x_t.shape[1], h.shape[1]).double()
+        return cell(torch.from_numpy(x_t), torch.from_numpy(h)).detach().numpy()
+
+    passed, out = run_check(capsys, "gru_step_cho", gru_via_cell)
+    assert not passed and "calls GRUCell instead of computing the step itself" in out, out
     assert checks.library_cell_names(via_alias) == ["rnn_relu_cell"]
     assert checks.library_cell_names(relu_step) == []
     # everything works again after the checks
