@@ -313,3 +313,11 @@ def test_check_by_name(capsys):
         checks.check("no_such_exercise", relu_step)
     with pytest.raises(TypeError, match="name must be a string"):
         checks.check(3, relu_step)
+
+
+def test_training_steps_counts_rnnlab_train_on_keras(keras):
+    model = rnnlab.build_model("rnn", "keras", hidden_size=2, head="regression", seed=0)
+    X, y = np.zeros((10, 3, 1), np.float32), np.zeros((10, 1), np.float32)
+    with checks.training_steps() as counted:
+        rnnlab.train(model, X, y, epochs=2, batch_size=4, progress=False)
+    assert counted[0] == 2 * 3   # 3 batches (4 + 4 + 2) per epoch
