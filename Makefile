@@ -13,7 +13,7 @@ NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
 	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py tests/test_char_models.py
 
-.PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks clean
+.PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks package-check clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
+	PYTHON=$(BIN)/python TORCH="$(TORCH)" JAX="$(JAX)" bash .ci/package_check.sh
+
+## The package as users get it: sdist and wheel built (isolated) and checked (twine, every package file), the wheel
+## installed into a fresh venv outside the source tree, its tables and corpora loaded, notebook 01 run against it.
+package-check: $(STAMP)
+	PYTHON=$(BIN)/python TORCH="$(TORCH)" JAX="$(JAX)" bash .ci/package_check.sh
 
 ## Unit tests only: no solve-rate runs, notebooks, browser or Colab-widget tests (about a minute).
 test-fast: $(STAMP)

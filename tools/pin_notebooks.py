@@ -6,7 +6,8 @@ notebook at the same tag, so a notebook opened from its link runs the release it
 those two kinds of line change; each notebook is rewritten through a temporary file and ``os.replace``.
 ``tests/test_packaging.py`` fails while a notebook is pinned to another version.
 
-Usage: python tools/pin_notebooks.py [--check]     (--check: change nothing, exit 1 if a notebook is not pinned)
+Usage: python tools/pin_notebooks.py [--check] [FOLDER]
+(--check: change nothing, exit 1 if a notebook is not pinned; FOLDER: default notebooks/)
 """
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def pin(nb, file_name):
     return nb
 
 
-def main(check=False):
+def main(folder=ROOT / "notebooks", check=False):
     stale = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+    for path in sorted(Path(folder).glob("[0-9]*.ipynb")):
         text = path.read_text(encoding="utf-8")
         pinned = json.dumps(pin(json.loads(text), path.name), indent=1, ensure_ascii=False) + "\n"
         if pinned == text:
@@ -70,4 +71,6 @@ def main(check=False):
 
 
 if __name__ == "__main__":
-    sys.exit(main(check="--check" in sys.argv[1:]))
+    args = sys.argv[1:]
+    folders = [a for a in args if a != "--check"]
+    sys.exit(main(*folders[:1], check="--check" in args))

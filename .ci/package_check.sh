@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# rnnlab as a user gets it: build the sdist and the wheel (isolated, as `python -m build` does for a release),
+# check them with twine and for every package file, install the wheel into a fresh venv away from the source
+# tree (with CPU torch, and Keras on JAX as rnnlab's default Keras backend), load every shipped table and corpus
+# from it and run notebook 01 against it under nbval.
+# A file missing from the package data, or a module that only imports from the source tree, fails here.
+# Usage: .ci/package_check.sh   (PYTHON: the dev venv's python, default .venv/bin/python; TORCH, JAX: the specs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+TORCH=${TORCH:-torch==2.13.0}
+JAX=${JAX:-jax[cpu]==0.10.2}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+start=$(date +%s)
+
+"$PYTHON" -m build --outdir "$WORK/dist" "$ROOT" >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; exit 1; }
+"$PYTHON" -m twine check --strict "$WORK"/dist/*
+RNNLAB_DIST_DIR="$WORK/dist" "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/tests/test_packaging.py" -k archives
+
+echo "built and checked in $(( $(date +%s) - start )) s"
+
+"$PYTHON" -m venv "$WORK/venv"
+WHEEL=$(echo "$WORK"/dist/rnnlab-*.whl)
+# the wheel with its torch and keras extras (pinned as in the Makefile), ipywidgets as on Colab, nbval to run it
+"$WORK/venv/bin/pip" install --no-compile "$WHEEL[torch,keras]" "$TORCH" "$JAX" "ipywidgets>=7.7" nbval >"$WORK/pip.log" 2>&1 \
+    || { grep -v "is ignored" "$WORK/pip.log" | tail -40; exit 1; }
+echo "fresh venv with the wheel, $TORCH and Keras on $JAX after $(( $(date +%s) - start )) s"
+mkdir "$WORK/run"
+cp "$ROOT/notebooks/01_rnn_concepts.ipynb" "$ROOT/notebooks/nbval_sanitize.cfg" "$WORK/run/"
+cd "$WORK/run"
+"$WORK/venv/bin/python" - "$ROOT" <<'PY'
+import sys
+from pathlib import Path
+
+import rnnlab
+from rnnlab import tables, text
+
+root = Path(sys.argv[1])
+where = Path(rnnlab.__file__).resolve()
+assert "site-packages" in where.parts and root not in where.parents, f"rnnlab imported from {where}"
+for name in tables.TABLES:
+    assert len(tables.load(name)) > 0, name
+for name in text.CORPORA:
+    assert len(text.load_text(name)) > 0, name
+print(f"installed rnnlab {rnnlab.__version__} from {where.parent}: tables {list(tables.TABLES)} and corpora "
+      f"{list(text.CORPORA)} load")
+PY
+"$WORK/venv/bin/rnnlab" info >"$WORK/info.txt"
+head -1 "$WORK/info.txt"
+OMP_NUM_THREADS=1 "$WORK/venv/bin/python" -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
+    --nbval-sanitize-with nbval_sanitize.cfg 01_rnn_concepts.ipynb
+echo "package check passed in $(( $(date +%s) - start )) s"
