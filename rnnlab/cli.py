@@ -239,6 +239,11 @@ def main(argv=None):
     except (ValueError, TypeError, ImportError) as exc:
         print(f"rnnlab: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) has gone: stop quietly, as other command-line tools do (caught before
+        # OSError, of which it is a kind)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # e.g. the disk filled up while writing results
         print(f"rnnlab: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
         return 1
@@ -248,8 +253,4 @@ def main(argv=None):
             if args.command in ("run", "sweep") else ""
         print(f"rnnlab: interrupted{where}", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # the reader (e.g. `| head`) has gone: stop quietly, as other command-line tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     return 0

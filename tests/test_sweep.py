@@ -1,5 +1,6 @@
 """The adding experiment, whole-request checks, parallel and Dask runs, resumable sweeps, ablation recipes."""
 import csv
+import os
 import subprocess
 import sys
 import warnings
@@ -267,6 +268,18 @@ def test_cli_into_a_closed_pipe_is_quiet():
     proc = subprocess.run(f"{sys.executable} -m rnnlab run --help | head -c 10", shell=True, capture_output=True,
                           text=True, timeout=60)
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_cli_output_into_a_pipe_nobody_reads():
+    """Output to a pipe whose reader has gone (``rnnlab info | head -1``): no error message, status 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "rnnlab", "info"], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0 and proc.stderr == ""
 
 
 def test_results_csv_header_is_the_columns(torch, tmp_path):
