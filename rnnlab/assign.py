@@ -324,7 +324,7 @@ def _is_docstring(node):
 def _used_helpers(tree, fn):
     """The solution cell's imports and the top-level definitions ``fn`` needs (transitively), in cell order."""
     others = [n for n in tree.body if n is not fn]
-    needed, kept = _loaded(fn), set()
+    needed, kept = _free(fn), set()
     changed = True
     while changed:
         changed = False
@@ -333,7 +333,7 @@ def _used_helpers(tree, fn):
                     and isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign,
                                           ast.AnnAssign)):
                 kept.add(id(node))
-                needed |= _loaded(node)
+                needed |= _free(node)
                 changed = True
     return [n for n in others if id(n) in kept]
 

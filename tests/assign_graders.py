@@ -8,7 +8,8 @@ For every notebook of EXPORTED_DIR it makes the student version with the grader'
 ``cheat1``, ``cheat2``, … (the k-th file of ``instructor/cheats/NAME/`` in NAME's answer cell, every other
 answer left as the stub; a question with fewer cheats keeps its stub). They are graded with
 ``nbgrader autograde`` / ``otter run``, and the scores printed as one JSON object on the last line:
-``{"submission": {"question": [score, max_score], ...}, ..., "_cheats": {"cheat1": {"NAME": "file.py"}}}``.
+``{"submission": {"question": [score, max_score], ...}, ..., "_cheats": {"cheat1": {"NAME": "file.py"}},
+"_student_text": "every cell and test file handed to students"}``.
 """
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def nbgrader(exported, instructor, work):
     run(["nbgrader", "autograde", "ps", "--create", "--force"], course)
     from nbgrader.api import Gradebook
 
-    scores = {"_cheats": subs.get("_cheats", {})}
+    scores = {"_cheats": subs.get("_cheats", {}),
+              "_student_text": "\n".join(c.source for nb in released.values() for c in nb.cells)}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in subs:
             if student.startswith("_"):
@@ -96,6 +98,9 @@ def otter(exported, instructor, work):
         shutil.copy(master, folder / master.name)
         run(["otter", "assign", master.name, "dist"], folder)
         student = nbformat.read(folder / "dist" / "student" / master.name, as_version=4)
+        handed_out = [c.source for c in student.cells]
+        handed_out += [p.read_text() for p in sorted((folder / "dist" / "student").rglob("*.py"))]
+        scores["_student_text"] = scores.get("_student_text", "") + "\n".join(handed_out)
         autograder = next((folder / "dist" / "autograder").glob("*.zip"))
         names = [c.source.split("def ", 1)[1].split("(", 1)[0] for c in student.cells
                  if "otter_answer_cell" in c.metadata.get("tags", []) and c.cell_type == "code"]

@@ -127,6 +127,9 @@ def test_merge_keeps_the_stub_raise_for_otter_only_when_the_solution_returns():
     assert merged.split("\n") == ['def f(x):', '    """Doc."""', '    # hint line', '    # BEGIN SOLUTION',
                                   '    import math', '    y = math.sqrt(x)', '    return y', '    # END SOLUTION',
                                   '    raise NotImplementedError("hint")']
+    demo = "SCALE = 2\n\ndef f(x):\n    return SCALE * x\n\nx, out = 3, []\nout.append(f(x))\n"
+    merged = merge_stub_and_solution(stub, demo, "f", begin="# BEGIN SOLUTION", end="# END SOLUTION")
+    assert "SCALE = 2" in merged and "x, out" not in merged, "demo lines binding a parameter's name stay out"
     falls_through = "def f(x):\n    print(x)\n"
     merged = merge_stub_and_solution(stub, falls_through, "f", begin="# BEGIN SOLUTION", end="# END SOLUTION",
                                      keep_stub_raise=True)
@@ -328,22 +331,24 @@ def graders_python():
 def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     exported = tmp_path / "exported"
     build_assignment(notebooks, exported, to=grader, instructor=instructor, exercises_only=True)
+    coding, discussion = load_exercises(instructor)
+    cheat_files = {ex.name: sorted(p.name for p in (instructor / "cheats" / ex.name).glob("*.py")) for ex in coding}
     started = time.monotonic()
     done = _sh([python, ROOT / "tests" / "assign_graders.py", grader, exported, instructor, tmp_path / "work"],
                _env(python.parent.parent), timeout=3600)
     scores = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"{grader} on {notebooks.relative_to(ROOT)}: graded in {time.monotonic() - started:.0f} s")
-    coding, _ = load_exercises(instructor)
-    cheats = scores.pop("_cheats")
+    cheats, handout = scores.pop("_cheats"), scores.pop("_student_text")
+    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
+        assert leak not in handout, f"{grader}'s student version holds {leak[:60]!r}"
     matrix = {}
     for ex in coding:
         got, full = scores["correct"][ex.name]
         assert got == full == ex.points, f"{grader}: the solution of {ex.name} scored {got} of {full}"
         assert scores["stub"][ex.name][0] == 0, f"{grader}: the stub of {ex.name} scored {scores['stub'][ex.name]}"
         matrix[ex.name] = {"correct": got, "stub": scores["stub"][ex.name][0]}
-        expected = sorted(p.name for p in (instructor / "cheats" / ex.name).glob("*.py"))
         graded = sorted(files[ex.name] for files in cheats.values() if ex.name in files)
-        assert graded == expected, (graded, expected)
+        assert graded == cheat_files[ex.name], f"every cheat of {ex.name} is graded: {graded}"
         for submission, files in cheats.items():
             if ex.name in files:
                 score = scores[submission][ex.name][0]
