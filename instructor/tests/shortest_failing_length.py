@@ -24,7 +24,7 @@ def grade(fn):
     assert callable(fn), "shortest_failing_length is not a function"
     rng = np.random.default_rng()
     lists = [sorted(rng.choice(np.arange(50, 151, 10), size=3, replace=False).tolist(), reverse=True) + [8],
-             rng.choice(np.arange(12, 50), size=5, replace=False).tolist(),
+             rng.choice(np.arange(22, 50), size=5, replace=False).tolist(),
              [int(rng.integers(5, 10))]]
     for lengths in lists:
         seed = int(rng.integers(1000, 100000))
