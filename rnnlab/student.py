@@ -46,11 +46,11 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def _libraries():
     try:
         import nbformat
-        from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor, TagRemovePreprocessor
+        from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
     except ImportError as exc:
         raise ImportError(f"building student notebooks needs nbconvert and nbformat ({exc}): "
                           "pip install nbconvert nbformat") from None
-    return nbformat, TagRemovePreprocessor, ClearOutputPreprocessor, Preprocessor
+    return nbformat, TagRemovePreprocessor, ClearOutputPreprocessor
 
 
 def _one_line(exc):
@@ -110,7 +110,7 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
     an invalid notebook, a bad or conflicting ``out``, a bad ``repo``, ``path`` or ``install``, a notebook
     without the set-up cell or link they need, or a file-system error while writing.
     """
-    nbformat, TagRemovePreprocessor, ClearOutputPreprocessor, Preprocessor = _libraries()
+    nbformat, TagRemovePreprocessor, ClearOutputPreprocessor = _libraries()
     clear_outputs = check_bool(clear_outputs, "clear_outputs")
     force = check_bool(force, "force")
     colab = check_bool(colab, "colab")
@@ -128,18 +128,18 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
     remove_tags = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, remove_all_outputs_tags={ANSWER_OUTPUT_TAG})
     clear_all = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", *RUN_TRACE_FIELDS})
     students = []
-    for path_, nb in zip(sources, notebooks):
+    for source_path, nb in zip(sources, notebooks):
         nb, _ = remove_tags.preprocess(nb, {})
         if clear_outputs:
             nb, _ = clear_all.preprocess(nb, {})
             nb.metadata.pop("widgets", None)
         else:
             _drop_run_traces(nb)
-        rewrite(nb, path_)
+        rewrite(nb, source_path)
         try:
             nbformat.validate(nb)
         except Exception as exc:
-            raise ValueError(f"{path_}: the student version is not a valid notebook: {_one_line(exc)}") from None
+            raise ValueError(f"{source_path}: the student version is not a valid notebook: {_one_line(exc)}") from None
         students.append(nb)
     _write_all(out_dir, targets, students, nbformat)
     return targets
@@ -190,12 +190,13 @@ def _colab_rewrite(out_dir, repo, path, install, colab):
         raise ValueError("path (--path) says where the handouts sit in the repository given by repo (--repo); "
                          "give --repo too")
     spec = None if install is None else _colab.check_install_spec(install)
-    url_for = None
     if repo is not None:
         owner, name, ref = _colab.parse_repo(repo)
         folder = _colab.check_path(path if path is not None else _folder_in_repository(out_dir))
-        url_for = lambda file_name: _colab.colab_url(owner, name, ref, posixpath.join(folder, file_name))  # noqa: E731
         spec = spec or _colab.git_install_spec(owner, name, ref)
+
+    def url_for(file_name):
+        return _colab.colab_url(owner, name, ref, posixpath.join(folder, file_name))
 
     def rewrite(nb, source_path):
         if not colab:
@@ -204,7 +205,7 @@ def _colab_rewrite(out_dir, repo, path, install, colab):
             return
         if spec is not None:
             _colab.set_install(nb, spec, source_path, "--repo" if install is None else "--install")
-        if url_for is not None:
+        if repo is not None:
             _colab.point_links(nb, url_for, source_path)
         else:
             _colab.remove_links(nb)

@@ -3,7 +3,6 @@ and a wheel that carry every file of the package (tables, corpora) and nothing e
 
 The archives are built here (``python -m build --no-isolation``), or taken from ``RNNLAB_DIST_DIR`` when
 ``.ci/package_check.sh`` has built them in an isolated environment."""
-import json
 import os
 import re
 import shutil
