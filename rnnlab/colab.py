@@ -15,8 +15,9 @@ from urllib.parse import quote, urlsplit
 SETUP_TAG = "colab-setup"
 DEFAULT_REF = "main"
 COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/[^\s()<>\"']+")
-# a markdown link or badge whose target is a Colab URL: [text](url) or [![alt](image)](url)
-COLAB_LINK = re.compile(r"\[(?:!\[[^\]]*\]\([^)]*\)|[^\]]*)\]\(\s*" + COLAB_URL.pattern + r"\s*\)")
+# a link or badge whose target is a Colab URL: [text](url), [![alt](image)](url) or <a href="url">…</a>
+COLAB_LINK = re.compile(r"\[(?:!\[[^\]]*\]\([^)]*\)|(?P<text>[^\]]*))\]\(\s*" + COLAB_URL.pattern + r"\s*\)"
+                        r"|<a\s[^>]*href=[\"']" + COLAB_URL.pattern + r"[\"'][^>]*>.*?</a>", re.S)
 INSTALL_LINE = re.compile(r'^(?P<head>[ \t]*[!%]pip install (?:-[\w-]+ +)*)"(?P<spec>[^"\n]*)"[ \t]*$', re.M)
 COLAB_BLOCK = re.compile(r'^if "google\.colab" in sys\.modules:[^\n]*\n(?:[ \t]+[^\n]*(?:\n|$))+', re.M)
 
@@ -220,13 +221,17 @@ def point_links(nb, url_for, label):
 
 
 def remove_links(nb):
-    """Remove every Open-in-Colab link (markdown link or badge, or a bare URL) and lines it leaves empty."""
+    """Remove every Open-in-Colab link: a line that holds nothing else goes, a link inside prose keeps its text
+    (a badge goes), a bare URL goes."""
     for cell in nb.cells:
         if cell.cell_type != "markdown" or not COLAB_URL.search(cell.source):
             continue
         kept = []
         for line in cell.source.split("\n"):
-            stripped = COLAB_URL.sub("", COLAB_LINK.sub("", line))
-            if stripped.strip() or not COLAB_URL.search(line):
-                kept.append(stripped.rstrip() if stripped != line else line)
+            if not COLAB_URL.search(line):
+                kept.append(line)
+                continue
+            without = COLAB_URL.sub("", COLAB_LINK.sub(lambda m: m["text"] or "", line))
+            if COLAB_URL.sub("", COLAB_LINK.sub("", line)).strip():
+                kept.append(without.rstrip())
         cell.source = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")

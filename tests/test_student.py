@@ -510,3 +510,32 @@ def test_cli_colab_options(capsys, sources, tmp_path):
         assert code == 2 and out == "" and err.startswith("rnnlab: error: ") and err.count("\n") == 1, err
         assert option in err and not (tmp_path / "bad").exists()
     assert digest(sorted(sources.iterdir())) == before
+
+
+LINK_FORMS = {   # markdown → (after --repo, after removal)
+    "Intro\n\n[Open in Colab]({url})": ("Intro\n\n[Open in Colab]({new})", "Intro"),
+    "Intro\n\n[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})\n\nMore":
+        ("Intro\n\n[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({new})\n\nMore",
+         "Intro\n\nMore"),
+    'Intro <a href="{url}" target="_parent"><img src="https://colab.research.google.com/assets/colab-badge.svg"/></a>':
+        ('Intro <a href="{new}" target="_parent"><img src="https://colab.research.google.com/assets/colab-badge.svg"/></a>',
+         "Intro"),
+    "See [notebook 2 on Colab]({url}) first.": ("See [notebook 2 on Colab]({new}) first.", "See notebook 2 on Colab first."),
+}
+
+
+@pytest.mark.parametrize("form", LINK_FORMS)
+def test_link_forms(form, tmp_path):
+    """A link, a badge or an HTML anchor is pointed at the fork's copy of the notebook it names, or removed
+    (a link inside a sentence keeps its text)."""
+    url = "https://colab.research.google.com/github/rnnlab/rnnlab/blob/v0.1.0/notebooks/02_lstm_and_gru.ipynb"
+    new = "https://colab.research.google.com/github/alice/course/blob/main/handouts/02_lstm_and_gru.ipynb"
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    nb.cells[0].source = form.format(url=url)
+    src = tmp_path / NOTEBOOKS[0].name
+    nbformat.write(nb, src)
+    pointed, removed = LINK_FORMS[form]
+    (path,) = build_student_notebooks(src, tmp_path / "a", repo="alice/course", path="handouts")
+    assert nbformat.read(path, as_version=4).cells[0].source == pointed.format(new=new)
+    (path,) = build_student_notebooks(src, tmp_path / "b")
+    assert nbformat.read(path, as_version=4).cells[0].source == removed
