@@ -30,7 +30,8 @@ demo: $(STAMP)
 		--seeds 3 --recipe original,rnnlab --jobs 2 --out results/demo
 
 ## Everything CI runs: unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
-## the default, then TensorFlow), then the Keras tests again on TensorFlow. pytest's exit 5 (no tests) fails.
+## the default, then TensorFlow), then the Keras tests again on TensorFlow, then the package check (package-check
+## below). pytest's exit 5 (no tests) fails.
 NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	[ $$status -eq 0 ] || exit $$status
 ## The notebooks run in a pytest process of their own, so their kernels inherit nothing a test left behind.
