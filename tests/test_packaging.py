@@ -99,6 +99,8 @@ def test_archives_hold_every_package_file(archives):
         in_wheel = set(zf.namelist())
         entry_points = zf.read(f"rnnlab-{VERSION}.dist-info/entry_points.txt").decode()
     assert not expected - in_wheel, f"missing from the wheel: {sorted(expected - in_wheel)}"
+    stale = {n for n in in_wheel if n.startswith("rnnlab/")} - expected   # e.g. left in build/lib by an older build
+    assert not stale, f"in the wheel but not in the package: {sorted(stale)}"
     # the wheel is what students install: the package and its metadata, no tests, instructor files or tools
     assert {n.split("/")[0] for n in in_wheel} == {"rnnlab", f"rnnlab-{VERSION}.dist-info"}
     assert "rnnlab = rnnlab.cli:main" in entry_points
