@@ -367,7 +367,7 @@ def test_repo_points_links_and_install_at_the_fork(sources, tmp_path):
     assert digest(sorted(sources.iterdir())) == before
 
 
-def test_repo_without_ref_or_path(sources, tmp_path):
+def test_repo_without_ref_or_path(sources, tmp_path, monkeypatch):
     """REF defaults to main; the folder defaults to --out's place in the git work tree that holds it."""
     (tmp_path / "course" / ".git").mkdir(parents=True)
     out = tmp_path / "course" / "term 1" / "handouts"
@@ -378,7 +378,7 @@ def test_repo_without_ref_or_path(sources, tmp_path):
     assert install_spec(nb) == "rnnlab @ git+https://github.com/alice/course@main"
     with pytest.raises(ValueError, match=r"not inside a git work tree.*--path"):
         build_student_notebooks(sources / NOTEBOOKS[0].name, tmp_path / "elsewhere", repo="alice/course")
-    os.chdir(tmp_path)   # a relative --out outside any git work tree is taken as the folder in the repository
+    monkeypatch.chdir(tmp_path)   # a relative --out outside any git work tree is taken as the folder in the repository
     (path,) = build_student_notebooks(sources / NOTEBOOKS[0].name, "student", repo="alice/course@v1")
     assert colab_links(nbformat.read(path, as_version=4))[0].endswith(f"/blob/v1/student/{NOTEBOOKS[0].name}")
 
