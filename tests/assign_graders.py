@@ -18,9 +18,12 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+
+JOBS = int(os.environ.get("RNNLAB_GRADER_JOBS", min(2, os.cpu_count() or 1)))   # otter runs at once
 
 
 def run(command, cwd):
@@ -105,17 +108,21 @@ def otter(exported, instructor, work):
         names = [c.source.split("def ", 1)[1].split("(", 1)[0] for c in student.cells
                  if "otter_answer_cell" in c.metadata.get("tags", []) and c.cell_type == "code"]
         subs = variants(instructor, names)
-        scores.setdefault("_cheats", {}).update(subs.pop("_cheats", {}))
+        for submission, files in subs.pop("_cheats", {}).items():
+            scores.setdefault("_cheats", {}).setdefault(submission, {}).update(files)
         answer = lambda cell: (cell.source.split("def ", 1)[1].split("(", 1)[0] if cell.cell_type == "code"
                                and "otter_answer_cell" in cell.metadata.get("tags", []) else None)
+        runs = {}
         for name, answers in subs.items():
             path = folder / "submissions" / name / master.name
             path.parent.mkdir(parents=True)
             nbformat.write(fill(student, answers, answer), path)
-            out = path.parent / "results"
-            out.mkdir()
-            run(["otter", "run", "-a", str(autograder), "-o", str(out), str(path)], folder)
-            results = json.loads((out / "results.json").read_text())
+            (path.parent / "results").mkdir()
+            runs[name] = ["otter", "run", "-a", str(autograder), "-o", str(path.parent / "results"), str(path)]
+        with ThreadPoolExecutor(JOBS) as pool:   # one submission per core: each otter run is single-threaded
+            list(pool.map(lambda command: run(command, folder), runs.values()))
+        for name in runs:
+            results = json.loads((folder / "submissions" / name / "results" / "results.json").read_text())
             for test in results["tests"]:
                 if "score" not in test:   # the summary of the public tests
                     continue
