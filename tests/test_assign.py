@@ -289,10 +289,10 @@ def _env(venv):
     return env
 
 
-def _sh(command, env, timeout=VENV_TIMEOUT):
+def _sh(command, env, timeout=VENV_TIMEOUT, cwd=None):
     # run outside the checkout: a Python started in it would import ./rnnlab instead of the installed one
     done = subprocess.run([str(c) for c in command], env=env, capture_output=True, text=True, timeout=timeout,
-                          cwd=tempfile.gettempdir())
+                          cwd=cwd or tempfile.gettempdir())
     if done.returncode:
         pytest.fail(f"{' '.join(map(str, command))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return done
@@ -372,3 +372,20 @@ def test_graders_score_the_series(graders_python, grader, tmp_path):
     if not (ROOT / "instructor").is_dir():
         pytest.fail("instructor/ is missing: nothing to grade the notebooks with")
     grade_matrix(graders_python, grader, ROOT / "notebooks", ROOT / "instructor", tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.graders
+def test_nbgrader_releases_the_full_notebooks_without_answers(graders_python, tmp_path):
+    """Without --exercises-only (what an instructor hands out): nbgrader accepts every cell's metadata, and its
+    release holds no solution region, hidden test or answer key."""
+    build_assignment(ROOT / "notebooks", tmp_path / "source" / "ps1", to="nbgrader", instructor=ROOT / "instructor")
+    (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "rnnlab"\n')
+    _sh(["nbgrader", "generate_assignment", "ps1"], _env(graders_python.parent.parent), cwd=tmp_path)
+    released = sorted((tmp_path / "release" / "ps1").glob("*.ipynb"))
+    assert [p.name for p in released] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    text = "\n".join(c.source for p in released for c in nbformat.read(p, as_version=4).cells)
+    _, discussion = load_exercises(ROOT / "instructor")
+    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", *(d.answer for d in discussion)):
+        assert leak not in text, leak[:60]
+    assert text.count("raise NotImplementedError()") >= 5
