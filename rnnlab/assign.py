@@ -190,7 +190,7 @@ def _segment(lines, node):
 
 
 def _bound(node):
-    """Names a top-level statement binds (not counting names bound inside nested function bodies)."""
+    """Names a top-level statement binds: a def's or import's names, else every name stored anywhere inside."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
     if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -292,9 +292,15 @@ def merge_stub_and_solution(stub_source, solution_source, name, *, begin, end, k
     ``begin`` and ``end`` (the imports and helpers of the solution cell that the function uses come first, inside
     the region). ``keep_stub_raise=True`` keeps the stub's raise after ``end`` when the solution body ends in a
     return or raise (otter replaces the region by ``...``, so the student version still raises)."""
+    for value, label in ((stub_source, "stub_source"), (solution_source, "solution_source"), (name, "name"),
+                         (begin, "begin"), (end, "end")):
+        if not isinstance(value, str):
+            raise TypeError(f"{label} must be a string, got {type(value).__name__} {value!r}")
     stub_lines, sol_lines = stub_source.split("\n"), solution_source.split("\n")
-    stub_fn = _functions(_parse(stub_source, f"stub of {name}"))[name]
-    raise_stmt = next(s for s in stub_fn.body if _raises_not_implemented(s))
+    stub_fn = _functions(_parse(stub_source, f"stub of {name}")).get(name)
+    raise_stmt = next((s for s in stub_fn.body if _raises_not_implemented(s)), None) if stub_fn else None
+    if raise_stmt is None:
+        raise ValueError(f"the stub cell of {name} must define `def {name}(...)` whose body raises NotImplementedError")
     sol_tree = _parse(solution_source, f"solution of {name}")
     sol_fn = _functions(sol_tree).get(name)
     if sol_fn is None:
@@ -463,7 +469,7 @@ def _to_otter(nb, exercises, answers, nbformat, name):
     return nb
 
 
-def keep_exercises_only(nb, exercises, answers, nbformat):
+def _keep_exercises_only(nb, exercises, answers, nbformat):
     """The notebook's title, one set-up cell and the exercises section (from the markdown cell before the first
     exercise cell). The set-up cell holds the narrative's imports, its install cells (tag ``colab-setup`` or a
     ``pip install``) and the
@@ -546,7 +552,7 @@ def build_assignment(src, out, *, to, instructor, force=False, exercises_only=Fa
         nb = _read(path, nbformat)
         exercises, answers = _find_exercises(path, nb, coding, discussion)
         if exercises_only:
-            nb, answers = keep_exercises_only(nb, exercises, answers, nbformat)
+            nb, answers = _keep_exercises_only(nb, exercises, answers, nbformat)
         try:
             nb = _to_nbgrader(nb, exercises, answers, nbformat) if to == "nbgrader" else \
                 _to_otter(nb, exercises, answers, nbformat, path.stem)

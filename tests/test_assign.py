@@ -130,6 +130,10 @@ def test_merge_keeps_the_stub_raise_for_otter_only_when_the_solution_returns():
     demo = "SCALE = 2\n\ndef f(x):\n    return SCALE * x\n\nx, out = 3, []\nout.append(f(x))\n"
     merged = merge_stub_and_solution(stub, demo, "f", begin="# BEGIN SOLUTION", end="# END SOLUTION")
     assert "SCALE = 2" in merged and "x, out" not in merged, "demo lines binding a parameter's name stay out"
+    with pytest.raises(ValueError, match="must define `def g\\(...\\)` whose body raises NotImplementedError"):
+        merge_stub_and_solution(stub, demo, "g", begin="#", end="#")
+    with pytest.raises(TypeError, match="name must be a string"):
+        merge_stub_and_solution(stub, demo, None, begin="#", end="#")
     falls_through = "def f(x):\n    print(x)\n"
     merged = merge_stub_and_solution(stub, falls_through, "f", begin="# BEGIN SOLUTION", end="# END SOLUTION",
                                      keep_stub_raise=True)
