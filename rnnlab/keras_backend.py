@@ -186,12 +186,15 @@ def build_char(cell, *, vocab_size, embedding_size, hidden_size, num_layers, dro
     """Functional model: ids (batch, time) → Embedding → ``num_layers`` recurrent layers returning sequences
     ('rnn_1', 'rnn_2', …; Dropout between them) → Dense 'head' logits. With ``batch_size`` the batch size is
     fixed and the recurrent layers are stateful (their state is then a non-trainable weight); ``seed=None``
-    leaves Keras's global seed alone (for copies that receive the weights of another model)."""
+    leaves Keras's global seed alone (for copies that receive the weights of another model). The embedding
+    starts from N(0, 1) like torch's ``nn.Embedding``: from Keras's default (uniform in ±0.05) notebook 05's
+    Keras LSTM was at 4.67 validation bpc after its 100 steps instead of 3.30."""
     if seed is not None:
         set_seed(seed)
     stateful = batch_size is not None
     inputs = keras.Input(shape=(None,), batch_size=batch_size, dtype="int32", name="characters")
-    x = layers.Embedding(vocab_size, embedding_size, name="embedding")(inputs)
+    x = layers.Embedding(vocab_size, embedding_size, name="embedding",
+                         embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0))(inputs)
     for i in range(1, num_layers + 1):
         if i > 1 and dropout > 0:
             x = layers.Dropout(dropout, name=f"dropout_{i - 1}")(x)

@@ -178,3 +178,54 @@ def test_bad_training_and_evaluation_arguments(torch):
         char_models.train_torch(model, IDS, IDS, steps=0, batch_size=2, seq_len=2)
     with pytest.raises(TypeError, match="model"):
         char_models.bits_per_char(torch.nn.Linear(2, 2), IDS, batch_size=2, seq_len=2)
+
+
+def test_stored_char_lm_table_and_weights(torch):
+    import rnnlab.tables
+
+    table = rnnlab.tables.load("char_lm")
+    meta = rnnlab.tables.about("char_lm")
+    final = table.dropna(subset=["test_bpc"])
+    for name in ("rnn", "lstm", "gru", "lstm_2layer_dropout"):
+        runs = final[final.model == name]
+        assert sorted(runs.seed) == [0, 1, 2] and (runs.steps == meta["models"][name]["steps_budget"]).all()
+    counts = final.groupby("model").parameters.first()
+    assert (abs(counts - counts["lstm"]) / counts["lstm"] < 0.01).all()  # equal parameter counts
+    _, _, test = text.split_text(VOCAB.encode(text.load_text("tinyshakespeare")))
+    assert list(meta["saved_models"]) == ["lstm_long", "lstm_2layer_dropout_long"]
+    for name in meta["saved_models"]:  # the shipped weights reproduce the stored test bpc
+        spec = meta["models"][name]
+        model = char_models.build_char_model("lstm", vocab_size=len(VOCAB), hidden_size=spec["hidden_size"],
+                                             num_layers=spec["num_layers"], dropout=spec["dropout"])
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in rnnlab.tables.char_lm_weights(name).items()})
+        stored = final[final.model == name].test_bpc.item()
+        got = char_models.bits_per_char(model, test, batch_size=meta["settings"]["batch_size"],
+                                        seq_len=meta["settings"]["seq_len"])
+        assert got == pytest.approx(stored, abs=1e-3)
+    with pytest.raises(ValueError, match="model"):
+        rnnlab.tables.char_lm_weights("gru")
+
+
+def test_sample_with_temperature_check(capsys):
+    from rnnlab import checks
+
+    def right(logits, temperature, rng):
+        z = np.asarray(logits) / temperature
+        p = np.exp(z - z.max())
+        return int(rng.choice(len(p), p=p / p.sum()))
+
+    def ignores_temperature(logits, temperature, rng):
+        return right(logits, 1.0, rng)
+
+    def global_generator(logits, temperature, rng):
+        return right(logits, temperature, np.random.default_rng())
+
+    def returns_probabilities(logits, temperature, rng):
+        z = np.asarray(logits) / temperature
+        return np.exp(z) / np.exp(z).sum()
+
+    assert checks.sample_with_temperature(right)
+    for wrong in (ignores_temperature, global_generator, returns_probabilities):
+        assert not checks.sample_with_temperature(wrong)
+    out = capsys.readouterr().out
+    assert out.count("✅") == 1 and out.count("❌") == 3
