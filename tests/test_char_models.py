@@ -229,3 +229,22 @@ def test_sample_with_temperature_check(capsys):
         assert not checks.sample_with_temperature(wrong)
     out = capsys.readouterr().out
     assert out.count("✅") == 1 and out.count("❌") == 3
+
+
+def test_train_torch_replays_the_stored_table(torch):
+    """The benchmark's code path reproduces its own early points: the first 100 steps of a stored GRU run."""
+    import rnnlab.tables
+
+    table, meta = rnnlab.tables.load("char_lm"), rnnlab.tables.about("char_lm")
+    spec, settings = meta["models"]["gru"], meta["settings"]
+    stored = table[(table.model == "gru") & (table.seed == 1) & (table.steps == 100)].val_bpc.item()
+    train, val, _ = text.split_text(VOCAB.encode(text.load_text("tinyshakespeare")))
+    model = char_models.build_char_model("gru", vocab_size=len(VOCAB), hidden_size=spec["hidden_size"], seed=1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the table was measured on one thread
+    try:
+        records = char_models.train_torch(model, train, val, steps=100, decay_steps=spec["steps_budget"],
+                                          eval_every=100, seed=1, **settings)
+    finally:
+        torch.set_num_threads(threads)
+    assert records[0]["val_bpc"] == pytest.approx(stored, abs=1e-4)

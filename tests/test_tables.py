@@ -21,10 +21,20 @@ def _write(folder, columns=COLUMNS, fmt=tables.FORMAT):
 def test_shipped_tables_load_with_their_provenance():
     for name in tables.TABLES:
         info = tables.about(name)
-        assert {"machine", "versions", "commit", "specs", "runs"} <= set(info)
+        assert {"machine", "versions", "commit"} <= set(info)
         table = tables.load(name)
+        if name == "char_lm":  # one row per evaluation of a run, and the weights of the long runs
+            assert list(table.columns) == tables.CHAR_LM_COLUMNS and info["saved_models"]
+            assert all(tables.char_lm_weights(model) for model in info["saved_models"])
+            continue
+        assert {"specs", "runs"} <= set(info)
         assert list(table.columns) == COLUMNS and len(table) == info["runs"]
         assert (table.failure == "").all()
+
+
+def test_missing_char_lm_table_names_its_command(stored):
+    with pytest.raises(ValueError, match="missing.*benchmarks/char_lm.py run"):
+        tables.load("char_lm")
 
 
 def test_missing_table_names_the_command(stored):
