@@ -210,6 +210,14 @@ def export():
     lines += ["", "Test bpc over seeds (mean, min-max):", ""]
     for name, g in final.groupby("model", sort=False):
         lines.append(f"- {name}: {g.test_bpc.mean():.3f} ({g.test_bpc.min():.3f}-{g.test_bpc.max():.3f})")
+    longs = final[final.model.isin(SAVED_MODELS)].set_index("model")
+    chosen = longs.val_bpc.idxmin()
+    lines += ["", f"Best model against the counts: of the long runs, validation chooses {chosen} "
+              f"({longs.val_bpc[chosen]:.3f} validation bpc against the n-gram's {ngram.val_bpc:.3f}); on the test text "
+              f"it has {longs.test_bpc[chosen]:.3f} bpc against the n-gram's {ngram.test_bpc:.3f}, so it "
+              + ("beats" if longs.test_bpc[chosen] < ngram.test_bpc else "does not beat")
+              + " the best count baseline on held-out test text. Per long run (validation / test bpc): "
+              + ", ".join(f"{n} {r.val_bpc:.3f} / {r.test_bpc:.3f}" for n, r in longs.iterrows()) + "."]
     write_report("char_lm", lines)
 
 
