@@ -248,3 +248,21 @@ def test_train_torch_replays_the_stored_table(torch):
     finally:
         torch.set_num_threads(threads)
     assert records[0]["val_bpc"] == pytest.approx(stored, abs=1e-4)
+
+
+def test_keras_fit_carries_the_state_across_batches(keras):
+    """fit(shuffle=False) on stream arrays continues each row: after two windows the layer's state is the state
+    after reading each whole row (weights frozen by a zero learning rate)."""
+    stateful = small("gru", "keras", seed=5, batch_size=2)
+    stateful.compile(optimizer=keras.optimizers.SGD(0.0),
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rows = IDS[:82]
+    X, Y = char_models.stream_arrays(rows, batch_size=2, seq_len=20)
+    assert X.shape == (4, 20)
+    char_models.reset_keras_states(stateful)
+    stateful.fit(X, Y, batch_size=2, epochs=1, shuffle=False, verbose=0)
+    carried = np.asarray(stateful.get_layer("rnn_1").states[0])
+    stateless = small("gru", "keras", seed=5)
+    reader = keras.Model(stateless.inputs, stateless.get_layer("rnn_1").output)
+    whole = np.asarray(reader(np.concatenate([X[:2], X[2:]], axis=1).astype("int32")))  # each stream whole
+    np.testing.assert_allclose(carried, whole[:, -1], atol=1e-5)
