@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._validation import check_bool
+from .colab import remove_links
 from .student import _check_targets, _libraries, _read, _sources, _write_all
 
 GRADERS = ("nbgrader", "otter")
@@ -550,6 +551,7 @@ def build_assignment(src, out, *, to, instructor, force=False, exercises_only=Fa
     converted = []
     for path in sources:
         nb = _read(path, nbformat)
+        remove_links(nb)   # the source's Open-in-Colab link opens the solutions, never the assignment
         exercises, answers = _find_exercises(path, nb, coding, discussion)
         if exercises_only:
             nb, answers = _keep_exercises_only(nb, exercises, answers, nbformat)

@@ -189,6 +189,7 @@ def test_real_notebooks_export(tmp_path, to):
         assert ex.answer in text, f"the answer key of {ex.id} is in its answer cell"
     assert len(written) == len(list((ROOT / "notebooks").glob("[0-9]*.ipynb")))
     assert not any("solution" in c.metadata.get("tags", []) for c in cells)
+    assert "colab.research.google.com" not in text, "the sources' Colab links open the solutions: they must go"
 
 
 # ---------------------------------------------------------------------------------------------------- bad input
