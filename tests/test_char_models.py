@@ -192,7 +192,7 @@ def test_stored_char_lm_table_and_weights(torch):
     counts = final.groupby("model").parameters.first()
     assert (abs(counts - counts["lstm"]) / counts["lstm"] < 0.01).all()  # equal parameter counts
     _, _, test = text.split_text(VOCAB.encode(text.load_text("tinyshakespeare")))
-    assert list(meta["saved_models"]) == ["lstm_long", "lstm_2layer_dropout_long"]
+    assert list(meta["saved_models"]) == ["lstm_long", "lstm_2layer_dropout_long", "lstm_2layer_dropout_xl"]
     for name in meta["saved_models"]:  # the shipped weights reproduce the stored test bpc
         spec = meta["models"][name]
         model = char_models.build_char_model("lstm", vocab_size=len(VOCAB), hidden_size=spec["hidden_size"],
