@@ -697,7 +697,9 @@ def sample_with_temperature(fn):
         rng = _rng()
         n_draws = 4000
         for temperature in rng.permutation([0.5, 1.0, 2.0]):
-            logits = rng.normal(0.0, 2.0, size=int(rng.integers(3, 81)))
+            # At most 16 ids: with 4000 draws a correct sampler then stays below 0.05 total variation
+            # (at 80 ids and temperature 2 its sampling noise alone reaches 0.05 about every second run).
+            logits = rng.normal(0.0, 2.0, size=int(rng.integers(3, 17)))
             z = logits / temperature
             p = np.exp(z - z.max())
             p /= p.sum()

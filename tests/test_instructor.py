@@ -57,8 +57,8 @@ def test_every_exercise_is_listed_once():
     for notebook in sorted({e["notebook"] for e in EXERCISES["coding"] + EXERCISES["discussion"]}):
         listed = sorted(e["id"] for e in EXERCISES["coding"] + EXERCISES["discussion"] if e["notebook"] == notebook)
         assert listed == sorted(f"{notebook[:2]}-{n}" for n in exercise_numbers(notebook)), notebook
-    assert {p.name for p in NOTEBOOKS.glob("0[1-4]_*.ipynb")} == {e["notebook"] for e in EXERCISES["discussion"]}
-    assert len(EXERCISES["discussion"]) == 12 and set(CODING) <= set(checks.CHECKS)
+    assert {p.name for p in NOTEBOOKS.glob("0[1-9]_*.ipynb")} == {e["notebook"] for e in EXERCISES["discussion"]}
+    assert len(EXERCISES["discussion"]) == 16 and set(CODING) <= set(checks.CHECKS)
 
 
 @pytest.mark.parametrize("name", sorted(CODING))
@@ -81,7 +81,7 @@ def test_coding_exercise_cells(name):
 
 
 def test_every_solution_cell_is_a_coding_exercise():
-    for notebook in sorted(p.name for p in NOTEBOOKS.glob("0[1-4]_*.ipynb")):
+    for notebook in sorted(p.name for p in NOTEBOOKS.glob("0[1-9]_*.ipynb")):
         for cell in cells(notebook):
             if "solution" in tags(cell):
                 assert any(defined(text(cell), name) for name, e in CODING.items() if e["notebook"] == notebook)
@@ -100,7 +100,7 @@ def test_discussion_exercise_has_an_answer_cell_and_a_key(entry):
 
 def test_every_answer_cell_is_listed():
     listed = {e["id"] for e in EXERCISES["discussion"]}
-    for notebook in NOTEBOOKS.glob("0[1-4]_*.ipynb"):
+    for notebook in NOTEBOOKS.glob("0[1-9]_*.ipynb"):
         for cell in cells(notebook.name):
             if "answer" in tags(cell):
                 assert cell["metadata"]["rnnlab"]["exercise"] in listed
