@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -23,15 +24,24 @@ from pathlib import Path
 
 import nbformat
 
-JOBS = int(os.environ.get("RNNLAB_GRADER_JOBS", min(2, os.cpu_count() or 1)))   # otter runs at once
+# otter runs at once. One by default: kernels started at the same moment by separate processes can be handed the
+# same ports (jupyter_client issue 487), and a CI run with two at once hung until its hour ran out.
+JOBS = int(os.environ.get("RNNLAB_GRADER_JOBS", 1))
+RUN_TIMEOUT = int(os.environ.get("RNNLAB_GRADER_RUN_TIMEOUT", 900))   # seconds for one grader command
 
 
 def run(command, cwd):
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(map(str, command))} failed ({done.returncode}):\n{done.stdout[-4000:]}\n"
-                 f"{done.stderr[-4000:]}")
-    return done
+    """Run a grader command; exit with its output if it fails or outlives RUN_TIMEOUT (its kernels with it)."""
+    with subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as process:
+        try:
+            out, err = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+            sys.exit(f"{' '.join(map(str, command))} did not finish in {RUN_TIMEOUT} s:\n{out[-4000:]}\n{err[-4000:]}")
+    if process.returncode:
+        sys.exit(f"{' '.join(map(str, command))} failed ({process.returncode}):\n{out[-4000:]}\n{err[-4000:]}")
 
 
 def variants(instructor, names):
@@ -119,7 +129,7 @@ def otter(exported, instructor, work):
             nbformat.write(fill(student, answers, answer), path)
             (path.parent / "results").mkdir()
             runs[name] = ["otter", "run", "-a", str(autograder), "-o", str(path.parent / "results"), str(path)]
-        with ThreadPoolExecutor(JOBS) as pool:   # one submission per core: each otter run is single-threaded
+        with ThreadPoolExecutor(JOBS) as pool:
             list(pool.map(lambda command: run(command, folder), runs.values()))
         for name in runs:
             results = json.loads((folder / "submissions" / name / "results" / "results.json").read_text())
