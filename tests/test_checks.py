@@ -225,6 +225,14 @@ def test_shortest_failing_length_logic(capsys, monkeypatch):
         assert not passed and nudge in out, out
 
 
+def test_shortest_failing_length_check_gives_up_when_no_seed_fails(capsys, monkeypatch):
+    # The check looks for a seed at which two long lengths fail; if the recipe ever solved them all, it must say
+    # so instead of searching forever.
+    monkeypatch.setattr(checks, "_simple_rnn_solves", lambda seq_len, seed: True)
+    with pytest.raises(RuntimeError, match="found no seed in 20 .* recipe changed"):
+        checks.shortest_failing_length(lambda lengths, seed=0: one_torch_step())
+
+
 def test_make_forecaster_logic(capsys):
     # A forecaster that learns the rule by least squares passes the accuracy tests; only the training it skips
     # separates it from a network. With one real optimiser step it passes: the accuracy part is what is tested.
