@@ -27,19 +27,27 @@ import nbformat
 # otter runs at once. One by default: kernels started at the same moment by separate processes can be handed the
 # same ports (jupyter_client issue 487), and a CI run with two at once hung until its hour ran out.
 JOBS = int(os.environ.get("RNNLAB_GRADER_JOBS", 1))
-RUN_TIMEOUT = int(os.environ.get("RNNLAB_GRADER_RUN_TIMEOUT", 900))   # seconds for one grader command
+# Seconds for one otter run (10-20 s here) and for nbgrader's autograde of every submission (about 3 min here).
+OTTER_TIMEOUT = int(os.environ.get("RNNLAB_OTTER_RUN_TIMEOUT", 300))
+NBGRADER_TIMEOUT = 1800
 
 
-def run(command, cwd):
-    """Run a grader command; exit with its output if it fails or outlives RUN_TIMEOUT (its kernels with it)."""
-    with subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=True) as process:
-        try:
-            out, err = process.communicate(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            out, err = process.communicate()
-            sys.exit(f"{' '.join(map(str, command))} did not finish in {RUN_TIMEOUT} s:\n{out[-4000:]}\n{err[-4000:]}")
+def run(command, cwd, timeout=NBGRADER_TIMEOUT, attempts=1):
+    """Run a grader command; exit with its output if it fails, or if it outlives ``timeout`` (killed with its
+    kernels) on every one of ``attempts`` tries. A retry is said on stderr."""
+    for attempt in range(1, attempts + 1):
+        with subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True) as process:
+            try:
+                out, err = process.communicate(timeout=timeout)
+                break
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                out, err = process.communicate()
+                message = f"{' '.join(map(str, command))} did not finish in {timeout} s (try {attempt} of {attempts})"
+                if attempt == attempts:
+                    sys.exit(f"{message}:\n{out[-4000:]}\n{err[-4000:]}")
+                print(f"{message}; trying again. Its output:\n{out[-2000:]}\n{err[-2000:]}", file=sys.stderr)
     if process.returncode:
         sys.exit(f"{' '.join(map(str, command))} failed ({process.returncode}):\n{out[-4000:]}\n{err[-4000:]}")
 
@@ -130,7 +138,8 @@ def otter(exported, instructor, work):
             (path.parent / "results").mkdir()
             runs[name] = ["otter", "run", "-a", str(autograder), "-o", str(path.parent / "results"), str(path)]
         with ThreadPoolExecutor(JOBS) as pool:
-            list(pool.map(lambda command: run(command, folder), runs.values()))
+            # a run that hangs (a kernel that never answers) is killed and tried once more
+            list(pool.map(lambda command: run(command, folder, OTTER_TIMEOUT, attempts=2), runs.values()))
         for name in runs:
             results = json.loads((folder / "submissions" / name / "results" / "results.json").read_text())
             for test in results["tests"]:
