@@ -8,7 +8,6 @@ solutions (full marks), the untouched stubs (0) and every cheat of ``instructor/
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from filelock import FileLock
 
 from rnnlab.assign import GRADERS, build_assignment, hidden_test_lines, load_exercises, merge_stub_and_solution
 from rnnlab.cli import main
@@ -275,18 +275,6 @@ def test_existing_output_needs_force(tmp_path):
 
 # ------------------------------------------------------------------------------------- the real graders (slow)
 
-@contextlib.contextmanager
-def _locked(path):
-    import fcntl
-
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _env(venv):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", PYTHONNOUSERSITE="1", OMP_NUM_THREADS="1",
@@ -312,7 +300,7 @@ def graders_python():
     python, env = venv / "bin" / "python", _env(venv)
     sources = [ROOT / "pyproject.toml", *sorted((ROOT / "rnnlab").rglob("*")), ]
     stamp = hashlib.sha256(b"".join(p.read_bytes() for p in sources if p.is_file() and "__pycache__" not in p.parts))
-    with _locked(f"{venv}.lock"):
+    with FileLock(f"{venv}.lock"):   # one build at a time across pytest processes
         if not (venv / ".complete").exists():
             shutil.rmtree(venv, ignore_errors=True)
             _sh([sys.executable, "-m", "venv", venv], env)

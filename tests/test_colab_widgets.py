@@ -7,7 +7,6 @@ clicked from Python, as in tests/test_widgets.py, with tqdm's notebook progress 
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 pytestmark = pytest.mark.colab_widgets
 
@@ -39,18 +39,6 @@ def requirements():
     return [COLAB_IPYWIDGETS, *pinned]
 
 
-@contextlib.contextmanager
-def _locked(path):
-    import fcntl
-
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def colab_python():
     """Python of a venv with Colab's ipywidgets, made once per set of requirements (a minute or so)."""
@@ -58,7 +46,7 @@ def colab_python():
     key = hashlib.sha256("\n".join([sys.version, *reqs]).encode()).hexdigest()[:12]
     venv = Path(tempfile.gettempdir()) / f"rnnlab-colab-widgets-{key}"
     python = venv / "bin" / "python"
-    with _locked(f"{venv}.lock"):
+    with FileLock(f"{venv}.lock"):   # one build at a time across pytest processes
         if not (venv / ".complete").exists():
             shutil.rmtree(venv, ignore_errors=True)
             started = time.monotonic()
