@@ -6,6 +6,9 @@
 # A file missing from the package data, or a module that only imports from the source tree, fails here.
 # Usage: .ci/package_check.sh   (PYTHON: the dev venv's python, default .venv/bin/python; TORCH, JAX: the specs)
 set -euo pipefail
+# a relative PYTHON (the Makefile passes .venv/bin/python) is taken from the caller's directory: this script changes
+# directory several times
+if [[ -n "${PYTHON:-}" && "$PYTHON" == */* && "$PYTHON" != /* ]]; then PYTHON="$PWD/$PYTHON"; fi
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
