@@ -172,7 +172,9 @@ def test_optimizer_steps_right_and_wrong(capsys):
         "as an int, got float": lambda r, epochs=None: float(steps(r, epochs)),
         "as an int, got str": lambda r, epochs=None: "20",
         "raised TypeError": lambda r: steps(r),
-        "wrong count": lambda r, epochs=None: {20: 20, 1280: 1280}.get(steps(r), 7),
+        # right on the named recipes, and a count no mistake the check names could give elsewhere (a small
+        # constant such as 7 is now and then one epoch of a made-up recipe: the check then says "one epoch")
+        "wrong count": lambda r, epochs=None: steps(r) if epochs is None and steps(r) in (20, 1280) else 999_983,
     }
     answers = {str(steps(r, e)) for r in (*LONG_DEPENDENCY.values(), *NEXT_NUMBER.values()) for e in (None, 1)}
     for nudge, fn in wrong.items():
