@@ -6,7 +6,7 @@ must fail), and records each forecaster's worst error on every set of runs the c
 each run's step size. The check's tolerance (rnnlab.checks._FORECAST_TOLERANCE) should sit well above the
 solution's worst error and well below the step model's on at least one set of runs.
 
-    python benchmarks/forecaster_check.py [--draws 200] [--jobs 2]
+    python benchmarks/forecaster_check.py [--draws 300] [--jobs 2]
 
 Writes benchmarks/results/forecaster_check.md and forecaster_check.csv (one row per draw and forecaster).
 """
@@ -51,7 +51,7 @@ def worst_errors(which, seed):
     return row
 
 
-def main(draws=200, jobs=2):
+def main(draws=300, jobs=2):
     from rnnlab import checks
 
     jobs_list = [(which, seed) for which in FORECASTERS for seed in range(draws)]
@@ -83,7 +83,7 @@ def main(draws=200, jobs=2):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=200)
+    parser.add_argument("--draws", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     main(args.draws, args.jobs)
