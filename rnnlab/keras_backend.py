@@ -142,6 +142,9 @@ def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedu
         metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0) if binary
                  else keras.metrics.MeanAbsoluteError(name="mae")],
         jit_compile=True if BACKEND == "jax" else jit_compile,
+        # One call per epoch instead of one per batch: the same steps and numbers (rnnlab's callback acts per
+        # epoch), less Python dispatch. Measured on 4 next-number runs: 16-31% less time on TensorFlow, 7-14% on JAX.
+        steps_per_execution=steps_per_epoch,
     )
     recorder = _Recorder(history, steps_per_epoch, epochs, progress, on_epoch)
     with _device_scope(device):
