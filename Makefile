@@ -10,6 +10,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+# The series runs two notebooks at a time, one per core (pytest-xdist); --dist loadfile keeps every cell of a
+# notebook in one worker, so the cells share one kernel in order. benchmarks/notebook_series.py times it.
+NB_WORKERS ?= 2
+NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
 KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
 	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py tests/test_char_models.py
 
@@ -37,8 +41,8 @@ NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected n
 ## The notebooks run in a pytest process of their own, so their kernels inherit nothing a test left behind.
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider --durations=25 tests; $(NO_TESTS_FAIL)
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
-	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL); $(NO_TESTS_FAIL)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)
+	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
 	PYTHON=$(BIN)/python TORCH="$(TORCH)" JAX="$(JAX)" bash .ci/package_check.sh
 
