@@ -73,6 +73,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/overhead.py
 	$(BIN)/python benchmarks/step_times.py
+	$(BIN)/python benchmarks/jax_floor.py
 	$(BIN)/python benchmarks/torch_cells.py
 	$(BIN)/python benchmarks/parallel.py
 	$(BIN)/python benchmarks/solve_rate_maps.py run maps --jobs 2

@@ -20,31 +20,9 @@ from _common import ONE_THREAD, machine  # noqa: E402
 
 CELLS = ("rnn", "lstm", "gru")
 T, HIDDEN, BATCH, STEPS, EPOCHS, ROUNDS = 300, 16, 32, 16, 5, 2
-# (column, rnnlab backend, KERAS_BACKEND, jit_compile): rnnlab's defaults, plus TensorFlow with XLA, plus the one
-# lever tried under Keras-on-JAX (not adopted: Keras offers no setting for it, see _unroll_jax_scan)
+# (column, rnnlab backend, KERAS_BACKEND, jit_compile): rnnlab's defaults, plus TensorFlow with XLA
 FRAMEWORKS = [("torch", "torch", None, False), ("keras-tensorflow", "keras", "tensorflow", False),
-              ("keras-tensorflow + XLA", "keras", "tensorflow", True), ("keras-jax", "keras", "jax", True),
-              ("keras-jax, scan unrolled ×8", "keras", "jax", True)]
-UNROLL = 8
-
-
-def _unroll_jax_scan(k):
-    """Make Keras-on-JAX's recurrent layers run ``lax.scan(..., unroll=k)``: k time steps per loop iteration.
-
-    Keras's layers take only unroll=True/False (True unrolls all T steps into the graph); the scan inside is
-    reached here by replacing the ``lax`` its JAX backend module uses. A measurement, not something rnnlab does."""
-    from jax import lax
-    from keras.src.backend.jax import rnn
-
-    class Lax:
-        def __getattr__(self, name):
-            return getattr(lax, name)
-
-        @staticmethod
-        def scan(*args, **kwargs):
-            return lax.scan(*args, **{**kwargs, "unroll": k})
-
-    rnn.lax = Lax()
+              ("keras-tensorflow + XLA", "keras", "tensorflow", True), ("keras-jax", "keras", "jax", True)]
 
 
 def worker(name):
@@ -65,8 +43,6 @@ def worker(name):
     else:
         rnnlab.backends.load_adapter("keras")
         gpu = rnnlab.keras_backend.has_gpu()
-        if "unrolled" in name:
-            _unroll_jax_scan(UNROLL)
     X, y = rnnlab.first_token_task(BATCH * STEPS, T, encoding="signed", seed=0)
     for device in ("cpu", "gpu"):
         for cell in CELLS:
@@ -121,24 +97,21 @@ def main():
              "epoch (which holds compilation). Each framework runs in its own interpreter. rnnlab's defaults: "
              "Keras-on-JAX always compiles the step with XLA, Keras-on-TensorFlow does not unless "
              "`jit_compile=True` (the XLA column). Measured while other jobs may share the machine.", "",
-             "| cell | device | " + " | ".join(names) + " | JAX vs TF (no XLA) | JAX vs TF + XLA | JAX unrolled vs "
-             "TF + XLA |", "|---|---|" + "---|" * (len(names) + 3)]
+             "| cell | device | " + " | ".join(names) + " | JAX vs TF (no XLA) | JAX vs TF + XLA |",
+             "|---|---|" + "---|" * (len(names) + 2)]
     for device in ("cpu", "gpu"):
         for cell in CELLS:
             med = {n: statistics.median(times[n, cell, device]) if times.get((n, cell, device)) else None
                    for n in names}
             if all(v is None for v in med.values()):
-                lines.append(f"| {cell} | {device} | " + " | ".join("no GPU" for _ in names) + " | – | – | – |")
+                lines.append(f"| {cell} | {device} | " + " | ".join("no GPU" for _ in names) + " | – | – |")
                 continue
             cells = [f"{med[n]:.1f}" if med[n] is not None else "no GPU" for n in names]
-            ratios = [f"{med[jax] / med[tf]:.2f}×" if med[jax] and med[tf] else "–"
-                      for jax, tf in (("keras-jax", "keras-tensorflow"), ("keras-jax", "keras-tensorflow + XLA"),
-                                      (names[-1], "keras-tensorflow + XLA"))]
+            ratios = [f"{med['keras-jax'] / med[tf]:.2f}×" if med["keras-jax"] and med[tf] else "–"
+                      for tf in ("keras-tensorflow", "keras-tensorflow + XLA")]
             lines.append(f"| {cell} | {device} | " + " | ".join(cells + ratios) + " |")
-    lines += ["", "Ratios below 1 mean Keras-on-JAX takes less time per step. The column 'keras-jax, scan unrolled "
-              f"×{UNROLL}' runs {UNROLL} time steps per iteration of the `lax.scan` loop inside Keras's JAX backend "
-              "(one per iteration is Keras's only choice short of unrolling all T steps); Keras offers no setting "
-              "for it, the benchmark patches Keras's JAX backend to get it, and rnnlab does not adopt it."]
+    lines += ["", "Ratios below 1 mean Keras-on-JAX takes less time per step. `jax_floor.md` compares Keras-on-JAX's "
+              "LSTM with a hand-written JAX LSTM."]
     out = HERE / "results" / "step_times.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
