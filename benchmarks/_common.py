@@ -42,6 +42,12 @@ def versions(*dists):
     return found
 
 
+def provenance(*dists):
+    """'Machine: …; dist version, …; commit …' for a report's header line."""
+    found = ", ".join(f"{k} {v}" for k, v in versions(*dists).items())
+    return f"Machine: {machine()}; {found}; commit {commit()}."
+
+
 def write_report(name, lines):
     """Write ``lines`` as benchmarks/results/NAME.md and print them."""
     from pathlib import Path

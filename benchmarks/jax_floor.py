@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, commit, machine, versions, write_report  # noqa: E402
+from _common import ONE_THREAD, provenance, write_report  # noqa: E402
 
 os.environ.update(ONE_THREAD)
 os.environ["KERAS_BACKEND"] = "jax"
@@ -119,9 +119,8 @@ def main():
                 runs.setdefault((name, unroll), []).extend(measure(X, y, unroll))
         print(f"round {round_ + 1} done", flush=True)
     med = {key: statistics.median(ms) for key, ms in runs.items()}
-    found = versions("keras", "jax", "jaxlib")
     lines = ["# Keras-on-JAX's LSTM step against a hand-written JAX LSTM", "",
-             f"Machine: {machine()}; " + ", ".join(f"{k} {v}" for k, v in found.items()) + f"; commit {commit()}.", "",
+             provenance("keras", "jax", "jaxlib"), "",
              f"LSTM H={H}, T={T}, batch {BATCH}, Adam with global clipping, logistic loss, one thread; median ms per "
              f"step over {ROUNDS} interleaved rounds × {EPOCHS - 1} epochs of {STEPS} steps, after a warm-up epoch. "
              "`unroll` is the number of time steps per iteration of `lax.scan`: Keras always runs 1 (its layers "

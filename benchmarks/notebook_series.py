@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from _common import commit, machine, versions, write_report  # noqa: E402
+from _common import provenance, write_report  # noqa: E402
 
 NBVAL = ["--nbval-lax", "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]  # as NBVAL in the Makefile
 BACKENDS = ("jax", "tensorflow")
@@ -63,9 +63,8 @@ def main(workers, repeats):
             for w in workers:
                 runs[backend, w].append(run_series(backend, w))
                 print(f"{backend}, {w} worker(s): {_minutes(runs[backend, w][-1][0])}", flush=True)
-    found = versions("keras", "jax", "tensorflow-cpu", "tensorflow", "torch", "nbval", "pytest-xdist")
     lines = ["# The notebook series under nbval", "",
-             f"Machine: {machine()}; " + ", ".join(f"{k} {v}" for k, v in found.items()) + f"; commit {commit()}.",
+             provenance("keras", "jax", "tensorflow-cpu", "tensorflow", "torch", "nbval", "pytest-xdist"),
              "", "`pytest notebooks --nbval-lax` as `make test` runs it (`OMP_NUM_THREADS=1`, one kernel per notebook); "
              f"wall time of the whole pytest process, median of {repeats}. With two workers pytest-xdist runs two "
              "notebooks at a time, one per core. The last column sums nbval's cell times per notebook (one run).", "",

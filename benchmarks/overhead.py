@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, commit, machine, versions, write_report  # noqa: E402
+from _common import ONE_THREAD, provenance, write_report  # noqa: E402
 
 REPEATS, EPOCHS, BATCH, T, N = 7, 10, 32, 300, 1024
 FRAMEWORKS = {"torch": None, "keras (jax)": "jax", "keras (tensorflow)": "tensorflow"}  # name -> KERAS_BACKEND
@@ -83,9 +83,8 @@ def worker(name):
 
 
 def main():
-    found = versions("torch", "keras", "jax", "tensorflow-cpu", "tensorflow")
     lines = ["# Training-loop overhead", "",
-             f"Machine: {machine()}; " + ", ".join(f"{k} {v}" for k, v in found.items()) + f"; commit {commit()}.", "",
+             provenance("torch", "keras", "jax", "tensorflow-cpu", "tensorflow"), "",
              f"LSTM H=16, T={T}, {N} sequences, batch {BATCH}, {EPOCHS} epochs, Adam with clipping, one thread, "
              f"median of {REPEATS} interleaved runs (rnnlab's progress bar on). The bare torch loop is the "
              "textbook loop; the bare Keras loop is `model.fit` with Keras's defaults (one step per call), while "
