@@ -19,12 +19,17 @@ def machine():
 
 
 def commit():
-    """The short git commit of the benchmarked tree, or 'unknown' outside a checkout."""
+    """The short git commit of the benchmarked tree ('… plus uncommitted changes to rnnlab/' when the package
+    differs from it), or 'unknown' outside a checkout."""
     import subprocess
 
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True,
+    def git(*args):
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
                               cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+
+    try:
+        dirty = git("status", "--porcelain", "--", "../rnnlab")
+        return git("rev-parse", "--short", "HEAD") + (" plus uncommitted changes to rnnlab/" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

@@ -11,12 +11,11 @@ import os
 import statistics
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, machine  # noqa: E402
+from _common import ONE_THREAD, provenance, write_report  # noqa: E402
 
 CELLS = ("rnn", "lstm", "gru")
 T, HIDDEN, BATCH, STEPS, EPOCHS, ROUNDS = 300, 16, 32, 16, 5, 2
@@ -57,15 +56,6 @@ def worker(name):
             print(json.dumps({"cell": cell, "device": device, "ms": ms}), flush=True)
 
 
-def _version(*dists):
-    for dist in dists:
-        try:
-            return f"{dist} {metadata.version(dist)}"
-        except metadata.PackageNotFoundError:
-            pass
-    return None
-
-
 def main():
     times = {}  # (framework, cell, device) -> list of ms
     for round_ in range(ROUNDS):
@@ -83,14 +73,9 @@ def main():
                 ms = times.setdefault((name, row["cell"], row["device"]), [])
                 ms.extend(row["ms"] or [])
             print(f"round {round_ + 1}: {name} done", flush=True)
-    git = lambda *args: subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE).stdout.strip()
-    commit = git("rev-parse", "--short", "HEAD") + (" plus uncommitted changes to rnnlab/"
-                                                   if git("status", "--porcelain", "--", "../rnnlab") else "")
-    versions = ", ".join(v for v in (_version("torch"), _version("keras"), _version("tensorflow-cpu", "tensorflow"),
-                                     _version("jax"), _version("jaxlib")) if v)
     names = [f[0] for f in FRAMEWORKS]
     lines = ["# Milliseconds per training step", "",
-             f"Machine: {machine()}; {versions}; rnnlab at commit {commit}.", "",
+             provenance("torch", "keras", "tensorflow-cpu", "tensorflow", "jax", "jaxlib"), "",
              f"`rnnlab.train` with Adam and clipping, T={T}, H={HIDDEN}, batch {BATCH}, one thread "
              f"(OMP_NUM_THREADS=1; TensorFlow's thread pools at 1; XLA_FLAGS single-threaded for JAX). "
              f"Median over {ROUNDS} interleaved rounds × {EPOCHS - 1} epochs of {STEPS} steps, after a warm-up "
@@ -112,10 +97,7 @@ def main():
             lines.append(f"| {cell} | {device} | " + " | ".join(cells + ratios) + " |")
     lines += ["", "Ratios below 1 mean Keras-on-JAX takes less time per step. `jax_floor.md` compares Keras-on-JAX's "
               "LSTM with a hand-written JAX LSTM."]
-    out = HERE / "results" / "step_times.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report("step_times", lines)
 
 
 if __name__ == "__main__":
