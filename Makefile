@@ -2,9 +2,10 @@
 # Keras backend) and on tensorflow-cpu, and rnnlab.
 # On another machine, choose the torch build with e.g. `make test TORCH="torch>=2.2"`.
 PYTHON ?= python3
-TORCH ?= torch==2.13.0
+PINS := .ci/pins.txt
+TORCH ?= $(shell grep -m1 '^torch==' $(PINS))
 TENSORFLOW ?= tensorflow-cpu>=2.16
-JAX ?= jax[cpu]==0.10.2
+JAX ?= $(shell grep -m1 '^jax\[cpu\]==' $(PINS))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -14,12 +15,13 @@ NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 # notebook in one worker, so the cells share one kernel in order. benchmarks/notebook_series.py times it.
 NB_WORKERS ?= 2
 NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
-KERAS_TESTS := tests/test_keras_backends.py tests/test_weights.py tests/test_gradients.py tests/test_reference.py \
-	tests/test_models_training.py tests/test_reliability.py tests/test_experiments.py tests/test_char_models.py
+# The Keras tests, run again on TensorFlow: every test marked `keras` (tests/conftest.py marks those that take the
+# keras fixture or a 'keras' parameter), wherever it lives.
+KERAS_TESTS := -m "keras and not slow" tests
 
 .PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks package-check clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile $(PINS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)" "$(TENSORFLOW)" "$(JAX)" "keras>=3"
 	$(BIN)/pip install --quiet -e ".[torch,notebooks,dev]"

@@ -12,8 +12,8 @@ if [[ -n "${PYTHON:-}" && "$PYTHON" == */* && "$PYTHON" != /* ]]; then PYTHON="$
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-TORCH=${TORCH:-torch==2.13.0}
-JAX=${JAX:-jax[cpu]==0.10.2}
+TORCH=${TORCH:-$(grep -m1 '^torch==' .ci/pins.txt)}
+JAX=${JAX:-$(grep -m1 '^jax\[cpu\]==' .ci/pins.txt)}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 start=$(date +%s)

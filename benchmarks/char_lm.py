@@ -3,14 +3,15 @@
 RNN vs LSTM vs GRU at equal parameter count (the RNN and GRU hidden sizes that match a 256-unit LSTM) and
 equal training time, plus a 2-layer LSTM with dropout 0.25 between its layers of the same size; seeds 0-2;
 and two longer runs (seed 0, twelve times the budget), the 1-layer LSTM and the 2-layer LSTM with dropout, whose
-weights ship with rnnlab for notebook 05's samples and hidden-unit search. Equal time is a fixed number of steps per model: its budget in seconds
-divided by the step time measured on this machine before the sweep (STEP_MS below, by the `time` command). Every run uses rnnlab.char_models.train_torch,
-the loop notebook 05 writes out, with the learning rate decaying along a cosine to 0 over the run's steps,
-and records the validation bits per character every EVAL_EVERY steps,
-then the test bpc of the final model.
+weights ship with rnnlab for notebook 05's samples and hidden-unit search. Equal time is a fixed number of steps
+per model: its budget in seconds divided by the step time measured on this machine before the sweep (STEP_MS
+below, by the `time` command). Every run uses rnnlab.char_models.train_torch, the loop notebook 05 writes out,
+with the learning rate decaying along a cosine to 0 over the run's steps, and records the validation bits per
+character every EVAL_EVERY steps, then the test bpc of the final model.
 
     python benchmarks/char_lm.py time     # measure the step times (to set STEP_MS)
-    python benchmarks/char_lm.py run      # train the missing runs (the three cells first, then the 2-layer LSTM) (resumable: one row per run when it ends)
+    python benchmarks/char_lm.py run      # train the missing runs (the three cells first, then the 2-layer LSTM);
+                                          # resumable: one row per run when it ends
     python benchmarks/char_lm.py export   # write rnnlab/tables/char_lm.{csv,json,npz} and results/char_lm.md
 """
 import datetime
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import commit, machine, versions, write_report  # noqa: E402
+from report import commit, machine, versions, write_report  # noqa: E402
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -49,7 +50,8 @@ MODELS = {  # name: (cell, num_layers, dropout, budget in seconds, eval_every, s
 # batch 32 x 50 characters, interleaved rounds), measured before the sweep at commit 39d2a73.
 STEP_MS = {"lstm": 37.5, "rnn": 48.1, "gru": 79.6, "lstm_2layer_dropout": 43.3, "lstm_long": 37.5,
            "lstm_2layer_dropout_long": 43.3, "lstm_2layer_dropout_xl": 43.3}
-SAVED_MODELS = ("lstm_long", "lstm_2layer_dropout_long", "lstm_2layer_dropout_xl")  # final weights ship as rnnlab/tables/char_lm_NAME.npz
+# Final weights ship as rnnlab/tables/char_lm_NAME.npz.
+SAVED_MODELS = ("lstm_long", "lstm_2layer_dropout_long", "lstm_2layer_dropout_xl")
 
 
 def data():
@@ -203,7 +205,8 @@ def export():
         "what the runs took while other jobs loaded the machine, so it is longer and uneven.", "",
         f"Count baselines on the test text: unigram {baselines['unigram']:.3f} bpc, bigram {baselines['bigram']:.3f} "
         f"bpc, best Kneser-Ney n-gram (n = {ngram.n}, chosen on validation) {ngram.test_bpc:.3f} bpc.", "",
-        "| model | hidden | parameters | steps | seed | train seconds | val bpc | test bpc |", "|---|---|---|---|---|---|---|---|",
+        "| model | hidden | parameters | steps | seed | train seconds | val bpc | test bpc |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in final.itertuples():
         lines.append(f"| {r.model} | {r.hidden_size} | {r.parameters:,} | {r.steps} | {r.seed} | {r.seconds:.0f} | "

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 
-from _common import commit, machine, versions, write_report
+from report import commit, machine, versions, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 FORECASTERS = {"solution": ROOT / "instructor" / "solutions" / "make_forecaster.py",

@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 
-from _common import commit, machine, write_report
+from report import commit, machine, write_report
 
 IMPORT = ("import sys, time, json; t = time.perf_counter(); import rnnlab; dt = time.perf_counter() - t; "
           "print(json.dumps([dt, [m for m in ('torch', 'tensorflow', 'keras', 'jax') if m in sys.modules]]))")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, provenance, write_report  # noqa: E402
+from report import ONE_THREAD, provenance, write_report  # noqa: E402
 
 os.environ.update(ONE_THREAD)
 os.environ["KERAS_BACKEND"] = "jax"

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from _common import provenance, write_report  # noqa: E402
+from report import provenance, write_report  # noqa: E402
 
 NBVAL = ["--nbval-lax", "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]  # as NBVAL in the Makefile
 BACKENDS = ("jax", "tensorflow")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, provenance, write_report  # noqa: E402
+from report import ONE_THREAD, provenance, write_report  # noqa: E402
 
 REPEATS, EPOCHS, BATCH, T, N = 7, 10, 32, 300, 1024
 FRAMEWORKS = {"torch": None, "keras (jax)": "jax", "keras (tensorflow)": "tensorflow"}  # name -> KERAS_BACKEND

@@ -16,7 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import commit, machine, write_report  # noqa: E402
+from report import commit, machine, write_report  # noqa: E402
 
 from rnnlab.experiments import run_experiment  # noqa: E402
 

@@ -20,7 +20,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import commit, machine, versions  # noqa: E402
+from report import commit, machine, versions  # noqa: E402
 
 from rnnlab.experiments import summarize  # noqa: E402
 from rnnlab.sweep import ResultStore, load_spec, run_sweep  # noqa: E402
@@ -52,7 +52,8 @@ def export(name):
     summary = summarize(table)
     lines = [f"# {name}", "", TABLES[name] + ".", "",
              f"Machine: {meta['machine']}; " + ", ".join(f"{k} {v}" for k, v in found.items())
-             + f"; commit {meta['commit']}; one thread per run. Specs: " + ", ".join(f"benchmarks/maps/{s}" for s in SPECS[name]) + ".",
+             + f"; commit {meta['commit']}; one thread per run. Specs: "
+             + ", ".join(f"benchmarks/maps/{s}" for s in SPECS[name]) + ".",
              "", "Solved: first-token, validation accuracy ≥ 0.99; adding, validation MSE ≤ 0.01; next-number, "
              "|prediction − 13| ≤ 0.05. Interval: 95% Wilson. Seconds were measured while other jobs shared the "
              "machine: read them as upper bounds; steps are exact.", ""]

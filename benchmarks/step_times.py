@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ONE_THREAD, provenance, write_report  # noqa: E402
+from report import ONE_THREAD, provenance, write_report  # noqa: E402
 
 CELLS = ("rnn", "lstm", "gru")
 T, HIDDEN, BATCH, STEPS, EPOCHS, ROUNDS = 300, 16, 32, 16, 5, 2

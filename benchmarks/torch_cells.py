@@ -17,7 +17,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
-from _common import commit, machine, write_report  # noqa: E402
+from report import commit, machine, write_report  # noqa: E402
 from torch import nn  # noqa: E402
 from torch_cells_options import SeedBatch, torchscript_loops  # noqa: E402
 

@@ -2,20 +2,16 @@
 
 ``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used.
 """
-from importlib import metadata as _metadata
-
 from . import gradients, notebook, params, reference, text, weights
+from ._version import __version__
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
 from .models import build_model
-from .training import History, TrainingDiverged, predict, train
+from .history import History, TrainingDiverged
+from .training import predict, train
 
-try:  # the version lives in pyproject.toml only; an installed rnnlab (editable too) reports it in its metadata
-    __version__ = _metadata.version("rnnlab")
-except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
-
-_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "stats", "student", "sweep", "tables", "widgets")
+_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "results", "settings", "stats", "student",
+               "sweep", "tables", "widgets")
 
 
 def __getattr__(name):
@@ -26,7 +22,9 @@ def __getattr__(name):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
 
+
 __all__ = [
-    "History", "Scaler", "TrainingDiverged", "gradients", "notebook", "params", "reference", "text", "weights", "adding_task", "available_backends", "build_model", "first_token_task",
-    "is_available", "next_number_task", "predict", "train", "train_val_split",
+    "History", "Scaler", "TrainingDiverged", "__version__", "adding_task", "available_backends", "build_model",
+    "first_token_task", "gradients", "is_available", "next_number_task", "notebook", "params", "predict", "reference",
+    "text", "train", "train_val_split", "weights",
 ]

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import sys
+from typing import Any, Protocol
 
 from ._validation import check_choice
 
@@ -90,7 +91,7 @@ def install_hint(backend):
     return INSTALL_HINT[backend]
 
 
-def quiet_tensorflow():
+def choose_keras_backend():
     """Choose Keras's backend (see :func:`keras_backend_name`) and keep TensorFlow's C++ start-up logs
     (oneDNN, grappler, absl) away from students.
 
@@ -99,6 +100,15 @@ def quiet_tensorflow():
     os.environ.setdefault("KERAS_BACKEND", keras_backend_name())
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+def quiet_tensorflow():
+    """Deprecated name of :func:`choose_keras_backend` (it chooses the backend first, then quiets TensorFlow)."""
+    import warnings
+
+    warnings.warn("rnnlab.backends.quiet_tensorflow is now rnnlab.backends.choose_keras_backend",
+                  DeprecationWarning, stacklevel=2)
+    choose_keras_backend()
 
 
 def is_available(backend):
@@ -125,12 +135,59 @@ def require(backend):
         raise ImportError(f"the {backend} backend is not installed. Install it with: {install_hint(backend)}")
 
 
-def load_adapter(backend):
+class Adapter(Protocol):
+    """What rnnlab asks of a framework; ``rnnlab.torch_backend`` and ``rnnlab.keras_backend`` are the two
+    modules that provide it. Everything above them (``build_model``, ``train``, ``predict``, the character
+    models) reaches a framework only through these names, and :func:`load_adapter` checks that a module has
+    them all. Arrays are numpy and batch-first ``(batch, time, features)``.
+    """
+
+    OPTIONS: tuple[str, ...]
+    """The keyword options of ``fit`` that only this framework has (e.g. Keras's ``jit_compile``)."""
+
+    def build(self, cell: str, *, input_size: int, hidden_size: int, output_size: int, activation: str,
+              seed: int) -> Any:
+        """A model with a recurrent layer 'rnn' (last state) and a linear 'head', weights drawn from ``seed``."""
+
+    def set_gate_biases(self, model: Any, cell: str, keep, inp=None) -> None:
+        """Write the keep-gate bias (and the LSTM input-gate bias when ``inp`` is given)."""
+
+    def fit(self, model: Any, X, y, X_val, y_val, *, history, epochs: int, batch_size: int, lr: float,
+            lr_schedule: str, clip_norm: float | None, seed: int, progress: bool, device: str, on_epoch,
+            **options) -> Any:
+        """Train with Adam, appending one record per epoch to ``history``; stop once it reaches its target."""
+
+    def predict(self, model: Any, X, *, device: str):
+        """The model's outputs for ``X`` as a numpy array."""
+
+    def build_char(self, cell: str, *, vocab_size: int, embedding_size: int, hidden_size: int, num_layers: int,
+                   dropout: float, seed: int | None) -> Any:
+        """A character language model: embedding, ``num_layers`` recurrent layers, a logit per character."""
+
+    def char_cross_entropy_sum(self, model: Any, batches, batch_size: int) -> tuple[float, int]:
+        """Summed cross-entropy (nats) and number of predictions over stream batches, the state carried."""
+
+    def char_stepper(self, model: Any):
+        """A function feeding 1-D character ids to the model, carrying its state, returning the last logits."""
+
+    def char_hidden_states(self, model: Any, ids):
+        """The last recurrent layer's hidden state after every character of ``ids`` (time, hidden)."""
+
+
+ADAPTER_MEMBERS = tuple(Adapter.__annotations__) + tuple(
+    name for name, value in vars(Adapter).items() if callable(value) and not name.startswith("_"))
+
+
+def load_adapter(backend) -> Adapter:
     """Import and return rnnlab's adapter module for ``backend``; ImportError with the pip command if missing."""
     require(backend)
     if backend == "keras":
-        quiet_tensorflow()
-    return importlib.import_module(f"rnnlab.{backend}_backend")
+        choose_keras_backend()
+    module = importlib.import_module(f"rnnlab.{backend}_backend")
+    missing = [name for name in ADAPTER_MEMBERS if not hasattr(module, name)]
+    if missing:
+        raise TypeError(f"{module.__name__} does not provide rnnlab's Adapter interface: missing {missing}")
+    return module
 
 
 def backend_of(model):

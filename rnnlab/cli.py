@@ -9,6 +9,15 @@ import sys
 from importlib import metadata
 
 from .backends import BACKENDS, available_backends, install_hint, keras_backend_name
+from .settings import EXPERIMENT_DEFAULTS
+
+
+def _default(field):
+    """'300; next-number 3': the defaults of EXPERIMENT_DEFAULTS for one field, as the help text says them."""
+    values = {name.replace("_", "-"): getattr(d, field) for name, d in EXPERIMENT_DEFAULTS.items()}
+    common = max(set(values.values()), key=list(values.values()).count)
+    others = [f"{name} {value}" for name, value in values.items() if value != common]
+    return "; ".join([str(common), *others])
 
 
 def _csv(value):
@@ -85,8 +94,8 @@ def build_parser():
     run.add_argument("--cells", type=_csv, default=["rnn", "lstm"],
                      help="comma list of rnn, lstm, gru (default: rnn,lstm)")
     run.add_argument("--seq-len", type=_ints, default=None,
-                     help="sequence length(s), e.g. 300 or 10,30,100 (default: 300; next-number 3)")
-    run.add_argument("--hidden", type=_ints, default=None, help="hidden size(s) (default: 16; next-number 10)")
+                     help=f"sequence length(s), e.g. 300 or 10,30,100 (default: {_default('seq_len')})")
+    run.add_argument("--hidden", type=_ints, default=None, help=f"hidden size(s) (default: {_default('hidden_size')})")
     run.add_argument("--seeds", type=_seeds, default=3, help="a count N (seeds 0..N-1) or a comma list (default: 3)")
     run.add_argument("--recipe", type=_csv, default=["rnnlab"],
                      help="rnnlab, original, both, or ablations such as rnnlab-clip_norm (default: rnnlab)")
@@ -171,8 +180,8 @@ def _print_tables(result):
 
 
 def _figure(result, path):
-    from .experiments import ExperimentResult
     from .plotting import plot_curves, save_figure
+    from .results import ExperimentResult
 
     kept = [(r, h) for r, h in zip(result.rows, result.histories) if h is not None]
     if kept:
@@ -183,7 +192,7 @@ def _figure(result, path):
 
 def run(args):
     from .experiments import run_experiment
-    from .sweep import ResultStore
+    from .results import ResultStore
 
     name = args.experiment.replace("-", "_")
     store = ResultStore(args.out)  # checked before any training

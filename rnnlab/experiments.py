@@ -5,12 +5,11 @@ the first run trains; runs can go to worker processes (or a Dask cluster) throug
 """
 from __future__ import annotations
 
-import csv
 import itertools
 import numbers
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -20,24 +19,23 @@ from ._validation import check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS, require
 from .data import Scaler, adding_task, first_token_task, next_number_task
 from .models import build_model, gate_biases
-from .stats import wilson_interval
+from .settings import (EXPERIMENT_DEFAULTS, MAX_EPOCHS, MAX_HIDDEN, MAX_SEEDS, MAX_SEQ_LEN, SOLVE_ACCURACY,
+                       SOLVE_ERROR, SOLVE_MSE, use_one_thread)
+from .results import COLUMNS, KEY, ExperimentResult, ResultStore, summarize
 from .training import predict, train
 
+# The row schema and the result live in rnnlab.results; they are named here too, where the notebooks import them.
+__all__ = ["COLUMNS", "EXPERIMENTS", "KEY", "ExperimentResult", "Run", "execute", "next_number_query", "plan",
+           "recipes_of", "run_experiment", "seed_list", "summarize"]
+
 EXPERIMENTS = {
-    "long_dependency": {"recipes": _recipes.LONG_DEPENDENCY, "seq_len": 300, "hidden_size": 16},
-    "next_number": {"recipes": _recipes.NEXT_NUMBER, "seq_len": 3, "hidden_size": 10},
-    "adding": {"recipes": _recipes.ADDING, "seq_len": 300, "hidden_size": 16},
+    name: {"recipes": recipes, "seq_len": EXPERIMENT_DEFAULTS[name].seq_len,
+           "hidden_size": EXPERIMENT_DEFAULTS[name].hidden_size}
+    for name, recipes in (("long_dependency", _recipes.LONG_DEPENDENCY), ("next_number", _recipes.NEXT_NUMBER),
+                          ("adding", _recipes.ADDING))
 }
-SOLVE_ACCURACY = 0.99      # long_dependency: validation accuracy that counts as solved
-SOLVE_ERROR = 0.05         # next_number: |prediction for the query − truth| that counts as solved
-SOLVE_MSE = 0.01           # adding: validation MSE that counts as solved (always answering 1.0 scores ≈ 0.167)
 QUERY_START = 10           # next_number: the query is [10, 11, …], as in the classic demo
 VAL_SEED_OFFSET = 10_000   # validation data never shares a seed with training data
-MAX_HIDDEN = 4096          # a larger layer does not fit the teaching budget of a laptop or Colab
-
-KEY = ["experiment", "cell", "backend", "seed", "seq_len", "hidden_size", "recipe", "max_epochs"]
-COLUMNS = KEY + ["activation", "solved", "epochs", "steps", "seconds", "loss", "val_loss", "val_metric",
-                 "prediction", "error", "failure"]
 
 
 @dataclass(frozen=True)
@@ -59,55 +57,6 @@ class Run:
                 "max_epochs": self.recipe.epochs}
 
 
-@dataclass
-class ExperimentResult:
-    """``table``: a pandas DataFrame, one row per run (columns ``COLUMNS``); ``histories``: one
-    :class:`~rnnlab.History` per row, in the same order (None for a run that failed)."""
-
-    rows: list
-    histories: list = field(repr=False)
-
-    @property
-    def table(self):
-        import pandas as pd
-
-        return pd.DataFrame(self.rows, columns=COLUMNS)
-
-    def to_csv(self, path):
-        with open(path, "w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(self.rows)
-
-    @property
-    def failures(self):
-        return [row for row in self.rows if row.get("failure")]
-
-    def summary(self):
-        """Solve rate and median time-to-solve per (cell, backend, seq_len, hidden_size, recipe)."""
-        return summarize(self.table)
-
-
-def summarize(table):
-    """Per (experiment, cell, backend, seq_len, hidden_size, recipe): runs, solved, the 95% Wilson interval
-    of the solve rate (``low``, ``high``), the median final metric and the median steps/seconds of solved
-    runs. Failed runs (an error, not a miss) are counted apart in ``failed``."""
-    keys = ["experiment", "cell", "backend", "seq_len", "hidden_size", "recipe"]
-    failed = table["failure"].notna() & (table["failure"].astype(str) != "")
-    done = table[~failed]
-    out = done.groupby(keys, sort=False).agg(runs=("solved", "size"), solved=("solved", "sum"),
-                                             final_val_metric=("val_metric", "median")).reset_index()
-    out["solved"] = out["solved"].astype(int)
-    out["low"], out["high"] = wilson_interval(out["solved"].to_numpy(), out["runs"].to_numpy())
-    solved_only = done[done.solved.astype(bool)].groupby(keys, sort=False)
-    medians = solved_only.agg(median_steps=("steps", "median"), median_seconds=("seconds", "median"))
-    out = out.merge(medians.reset_index(), on=keys, how="left")
-    failures = table[failed].groupby(keys, sort=False).size().rename("failed").reset_index()
-    out = out.merge(failures, on=keys, how="outer") if len(failures) else out.assign(failed=0)
-    out["failed"] = out["failed"].fillna(0).astype(int)
-    return out
-
-
 def _as_list(value, name, check):
     if isinstance(value, np.ndarray):
         value = value.tolist()
@@ -124,7 +73,7 @@ def _as_list(value, name, check):
 def seed_list(seeds):
     """A count N gives seeds 0..N-1; a list, range or array is taken as it is. Seeds are ints in [0, 2**32)."""
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, (bool, np.bool_)):
-        return list(range(check_int(seeds, "seeds", max_value=100_000)))
+        return list(range(check_int(seeds, "seeds", max_value=MAX_SEEDS)))
     return _as_list(seeds, "seeds", lambda s: check_seed(s, "seeds"))
 
 
@@ -157,12 +106,12 @@ def plan(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None
     seeds = seed_list(seeds)
     min_len = 2 if name == "adding" else 1
     seq_lens = _as_list(spec["seq_len"] if seq_len is None else seq_len, "seq_len",
-                        lambda t: check_int(t, "seq_len", min_value=min_len, max_value=100_000))
+                        lambda t: check_int(t, "seq_len", min_value=min_len, max_value=MAX_SEQ_LEN))
     hiddens = _as_list(spec["hidden_size"] if hidden_size is None else hidden_size, "hidden_size",
                        lambda h: check_int(h, "hidden_size", max_value=MAX_HIDDEN))
     recipe_list = _as_list(recipe, "recipe", lambda r: _check_recipe(name, r))
     if epochs is not None:
-        epochs = check_int(epochs, "epochs", max_value=100_000)
+        epochs = check_int(epochs, "epochs", max_value=MAX_EPOCHS)
         recipe_list = [r.with_(epochs=epochs) for r in recipe_list]
     for rec, T, cell in itertools.product(recipe_list, seq_lens, cells):
         if cell != "rnn" and name != "next_number":
@@ -216,8 +165,6 @@ def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, se
         raise TypeError(f"on_run must be callable, got {type(on_run).__name__}")
     store = None
     if out is not None:
-        from .sweep import ResultStore
-
         store = ResultStore(out)
         done = {_key_tuple(k) for k in store.done()}
         requested, runs = runs, [r for r in runs if _key_tuple(r.key) not in done]
@@ -253,13 +200,9 @@ def _execute_in_worker(index, run, parent_pid, progress):
     """One run; in a worker process with one thread and no per-epoch bars."""
     if os.getpid() != parent_pid:
         progress = False
-        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
-            os.environ.setdefault(var, "1")
-        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
         if run.backend == "torch":
-            import torch
-
-            torch.set_num_threads(1)
+            import torch  # noqa: F401  (imported first, so that use_one_thread sets its thread count too)
+        use_one_thread()
     return (index, *execute(run, progress))
 
 
@@ -287,7 +230,7 @@ def _fit(run, model, X, y, X_val, y_val, progress, **kwargs):
                  jit_compile=rec.jit_compile, **kwargs)
 
 
-def _common(history, **extra):
+def _outcome(history, **extra):
     last = history.final
     return {"solved": history.solved, "epochs": last["epoch"], "steps": last["steps"],
             "seconds": round(last["seconds"], 3), "loss": last["loss"], "val_loss": last["val_loss"], **extra}
@@ -298,7 +241,7 @@ def _run_long_dependency(run, progress):
     X, y = first_token_task(rec.n_train, run.seq_len, seed=run.seed, encoding=rec.encoding)
     X_val, y_val = first_token_task(rec.n_val, run.seq_len, seed=VAL_SEED_OFFSET + run.seed, encoding=rec.encoding)
     history = _fit(run, _model(run, head="binary"), X, y, X_val, y_val, progress, target=SOLVE_ACCURACY)
-    return _common(history, activation=rec.activation, val_metric=history.final["val_accuracy"]), history
+    return _outcome(history, activation=rec.activation, val_metric=history.final["val_accuracy"]), history
 
 
 def _run_adding(run, progress):
@@ -307,7 +250,7 @@ def _run_adding(run, progress):
     X_val, y_val = adding_task(rec.n_val, run.seq_len, seed=VAL_SEED_OFFSET + run.seed)
     history = _fit(run, _model(run, input_size=2, head="regression"), X, y, X_val, y_val, progress,
                    target=SOLVE_MSE)
-    return _common(history, activation=rec.activation, val_metric=min(history["val_loss"])), history
+    return _outcome(history, activation=rec.activation, val_metric=min(history["val_loss"])), history
 
 
 def next_number_query(seq_len, step=1):
@@ -330,7 +273,7 @@ def _run_next_number(run, progress):
     query, truth = next_number_query(T)
     prediction = float(scaler.inverse_transform(predict(model, scaler.transform(query)))[0, 0])
     error = abs(prediction - truth)
-    return _common(history, activation=activation, solved=bool(error <= SOLVE_ERROR),
+    return _outcome(history, activation=activation, solved=bool(error <= SOLVE_ERROR),
                    val_metric=float(scaler.scale_ * history.final["val_mae"]), prediction=prediction,
                    error=error), history
 

@@ -13,18 +13,19 @@ import sys
 import time
 import types
 
-from .backends import quiet_tensorflow
-from .training import finish_bar
+from .backends import choose_keras_backend
+from .progress import epoch_bar, finish_bar
 
-quiet_tensorflow()
+choose_keras_backend()
 
 import keras  # noqa: E402  (the environment must be set before the first import)
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
-from tqdm.auto import tqdm  # noqa: E402
 
 # Under Jupyter, TensorFlow's Python logger turns itself to INFO/WARNING on import; students need neither.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+OPTIONS = ("jit_compile",)  # train's framework-only options that apply here
 
 _LAYERS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 BACKEND = keras.backend.backend()
@@ -48,7 +49,7 @@ def set_seed(seed):
         rng_utils.tf = real_tf
 
 
-def build(cell, *, input_size, hidden_size, output_size, activation, seed, seq_len=None):
+def build(cell, *, input_size, hidden_size, output_size, activation, seed):
     """Functional model: Input (batch, time, features) → layer 'rnn' (last state) → Dense 'head'."""
     set_seed(seed)
     inputs = keras.Input(shape=(None, input_size), name="sequence")
@@ -83,7 +84,7 @@ class _Recorder(keras.callbacks.Callback):
     def __init__(self, history, steps_per_epoch, epochs, progress, on_epoch):
         super().__init__()
         self.history_, self.steps_per_epoch, self.on_epoch = history, steps_per_epoch, on_epoch
-        self.bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+        self.bar = epoch_bar(epochs, progress)
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()

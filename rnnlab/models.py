@@ -10,8 +10,7 @@ import numpy as np
 
 from ._validation import check_choice, check_float, check_int, check_seed
 from .backends import BACKENDS, CELLS, load_adapter
-
-HEADS = ("binary", "regression")
+from .history import HEADS
 ACTIVATIONS = ("tanh", "relu")
 FORGET_BIAS_NAMES = ("default", "chrono")
 
@@ -51,7 +50,7 @@ def build_model(cell, backend="torch", *, input_size=1, hidden_size=16, output_s
     adapter = load_adapter(backend)
     with global_rngs_kept():
         model = adapter.build(cell, input_size=input_size, hidden_size=hidden_size, output_size=output_size,
-                              activation=activation, seed=seed, seq_len=seq_len)
+                              activation=activation, seed=seed)
     if keep_bias is not None:
         adapter.set_gate_biases(model, cell, *keep_bias)
     model.rnnlab_head = head

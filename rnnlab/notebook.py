@@ -16,7 +16,7 @@ def environment():
     """One line for a notebook's set-up cell: Python, rnnlab and the backends available."""
     import platform
 
-    from . import __version__
+    from ._version import __version__
 
     found = [f"keras (on {keras_backend_name()})" if b == "keras" else b for b in available_backends()]
     return (f"Python {platform.python_version()}, rnnlab {__version__}; backends: "

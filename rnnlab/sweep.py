@@ -1,4 +1,4 @@
-"""Resumable sweeps: every finished run is appended to ``DIR/results.csv`` (and its curve to
+"""Resumable sweeps from TOML spec files: every finished run is appended to ``DIR/results.csv`` (and its curve to
 ``DIR/histories.jsonl``) as it completes; running the same sweep again skips what is done.
 
 A spec is a small TOML file, either one table of :func:`rnnlab.experiments.run_experiment` arguments or
@@ -11,19 +11,29 @@ several ``[[sweep]]`` tables::
     seeds = 10
     seq_len = [10, 30, 100, 300]
     epochs = 20
+
+The results folder itself is :class:`rnnlab.results.ResultStore`.
 """
 from __future__ import annotations
 
-import csv
-import json
-import math
 import os
+import warnings
 
-from .experiments import COLUMNS, KEY, ExperimentResult, plan, run_experiment
-from .training import History
+from .experiments import plan, run_experiment
+from .results import ResultStore
 
 SPEC_KEYS = ("experiment", "cells", "backends", "seeds", "seq_len", "hidden_size", "recipe", "epochs")
-RESULTS, HISTORIES = "results.csv", "histories.jsonl"
+_MOVED = {"RESULTS", "HISTORIES"}  # ResultStore itself is imported above: rnnlab.sweep.ResultStore still works
+
+
+def __getattr__(name):
+    """Names that moved to :mod:`rnnlab.results` (for one release)."""
+    if name in _MOVED:
+        from . import results
+
+        warnings.warn(f"rnnlab.sweep.{name} is now rnnlab.results.{name}", DeprecationWarning, stacklevel=2)
+        return getattr(results, name)
+    raise AttributeError(f"module 'rnnlab.sweep' has no attribute {name!r}")
 
 
 def load_spec(path):
@@ -60,105 +70,6 @@ def _check_part(part, where):
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: {exc}".replace("name must", "experiment must")) from None
     return args
-
-
-class ResultStore:
-    """A results folder: ``results.csv`` (one row per finished run) and ``histories.jsonl`` (its curve).
-
-    The folder is created and checked for writing up front, so a bad ``out`` fails before any training.
-    """
-
-    def __init__(self, folder):
-        if not isinstance(folder, (str, os.PathLike)) or not os.fspath(folder).strip():
-            raise ValueError(f"out must name a folder, got {folder!r}")
-        self.folder = os.fspath(folder)
-        if os.path.exists(self.folder) and not os.path.isdir(self.folder):
-            raise ValueError(f"out {self.folder!r} is a file, not a folder")
-        try:
-            os.makedirs(self.folder, exist_ok=True)
-            probe = os.path.join(self.folder, ".rnnlab-write-test")
-            with open(probe, "w"):
-                pass
-            os.remove(probe)
-        except OSError as exc:
-            raise ValueError(f"out {self.folder!r} cannot be written: {exc.strerror or exc}") from None
-        self.results = os.path.join(self.folder, RESULTS)
-        self.histories = os.path.join(self.folder, HISTORIES)
-        self._check_header()
-
-    def _check_header(self):
-        if not os.path.exists(self.results) or os.path.getsize(self.results) == 0:
-            return
-        with open(self.results, newline="") as fh:
-            header = next(csv.reader(fh), [])
-        if header != COLUMNS:
-            raise ValueError(f"{self.results} was written by another version of rnnlab (columns {header}); "
-                             "move it away or choose another out folder, then run the same command again")
-
-    def append(self, row, history):
-        """Write one finished run, flushed to disk before returning."""
-        new = not os.path.exists(self.results) or os.path.getsize(self.results) == 0
-        with open(self.results, "a", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-            if new:
-                writer.writeheader()
-            writer.writerow(row)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if history is not None:
-            line = {"key": {k: row[k] for k in KEY}, "head": history.head, "target": history.target,
-                    "records": history.records}
-            with open(self.histories, "a") as fh:
-                fh.write(json.dumps(line) + "\n")
-                fh.flush()
-
-    def rows(self):
-        """The finished rows, the last per run key (a re-run replaces a failed one); [] when there are none."""
-        if not os.path.exists(self.results):
-            return []
-        latest = {}
-        with open(self.results, newline="") as fh:
-            for raw in csv.DictReader(fh):
-                if None in raw or any(raw.get(c) is None for c in COLUMNS):
-                    continue  # a line cut short by a crash
-                row = _typed(raw)
-                latest[tuple(str(row[k]) for k in KEY)] = row
-        return list(latest.values())
-
-    def done(self):
-        """Keys of the runs that finished without an error."""
-        return [{k: r[k] for k in KEY} for r in self.rows() if not r["failure"]]
-
-    def result(self, keys=None):
-        """An :class:`ExperimentResult` of the stored runs (only ``keys`` when given), with their histories."""
-        histories = {}
-        if os.path.exists(self.histories):
-            with open(self.histories) as fh:
-                for line in fh:
-                    try:
-                        item = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue
-                    history = History(head=item["head"], target=item["target"], records=item["records"])
-                    histories[tuple(str(item["key"][k]) for k in KEY)] = history
-        wanted = None if keys is None else {tuple(str(k[c]) for c in KEY) for k in keys}
-        rows = [r for r in self.rows() if wanted is None or tuple(str(r[k]) for k in KEY) in wanted]
-        return ExperimentResult(rows, [histories.get(tuple(str(r[k]) for k in KEY)) for r in rows])
-
-
-_INTS = ("seed", "seq_len", "hidden_size", "max_epochs", "epochs", "steps")
-_FLOATS = ("seconds", "loss", "val_loss", "val_metric", "prediction", "error")
-
-
-def _typed(raw):
-    row = dict(raw)
-    for c in _INTS:
-        row[c] = int(row[c]) if row[c] not in ("", None) else None
-    for c in _FLOATS:
-        row[c] = float(row[c]) if row[c] not in ("", None) else (math.nan if c != "prediction" else None)
-    row["solved"] = row["solved"] == "True"
-    row["failure"] = row["failure"] or ""
-    return row
 
 
 def run_sweep(parts, out, *, n_jobs=None, progress=True):

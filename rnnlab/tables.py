@@ -1,6 +1,6 @@
 """Tables measured by the benchmarks and shipped inside the package, so a notebook (also on Colab) can load
 10-seed results that it could not recompute within its time budget. Each ``NAME.csv`` has the columns of
-:data:`rnnlab.experiments.COLUMNS` (``char_lm``: :data:`CHAR_LM_COLUMNS`, one row per evaluation of a run);
+:data:`rnnlab.results.COLUMNS` (``char_lm``: :data:`CHAR_LM_COLUMNS`, one row per evaluation of a run);
 ``NAME.json`` records how, where and when it was measured."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from importlib import resources
 
 from ._validation import check_choice
-from .experiments import COLUMNS
+from .results import COLUMNS
 
 FORMAT = 1
 TABLES = {

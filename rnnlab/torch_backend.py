@@ -8,9 +8,9 @@ import time
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from .progress import epoch_bar, finish_bar
 
-from .training import finish_bar
+OPTIONS = ()  # train's framework-only options that apply here: none (torch runs eagerly)
 
 
 # ---------------------------------------------------------------- simple RNN and GRU with an explicit BPTT
@@ -184,7 +184,7 @@ class SequenceModel(nn.Module):
         return self.head(states[:, -1])
 
 
-def build(cell, *, input_size, hidden_size, output_size, activation, seed, seq_len=None):
+def build(cell, *, input_size, hidden_size, output_size, activation, seed):
     torch.manual_seed(seed)
     return SequenceModel(cell, input_size, hidden_size, output_size, activation)
 
@@ -213,9 +213,8 @@ def resolve_device(device):
     return torch.device("cuda")
 
 
-def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedule, clip_norm, seed, progress, device, on_epoch,
-        jit_compile=False):
-    del jit_compile  # a Keras option; torch runs eagerly
+def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedule, clip_norm, seed, progress, device,
+        on_epoch):
     dev = resolve_device(device)
     model.to(dev)
     binary = history.head == "binary"
@@ -227,7 +226,7 @@ def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedu
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     n, steps, start = len(X), 0, time.perf_counter()
-    bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+    bar = epoch_bar(epochs, progress)
     for epoch in range(1, epochs + 1):
         model.train()
         sums = {"loss": 0.0, "metric": 0.0}

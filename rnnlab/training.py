@@ -1,73 +1,23 @@
 """One ``train`` for both backends, returning the same :class:`History`."""
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_same_length, check_seed
 from .backends import backend_of, load_adapter
-from .models import HEADS, global_rngs_kept
+from .history import HEADS, History, TrainingDiverged
+from .models import global_rngs_kept
+from .progress import bars_closed_on_error
 from .weights import _head, _recurrent_layer
+
+__all__ = ["DEVICES", "MAX_LR", "SCHEDULES", "History", "TrainingDiverged", "predict", "train"]
 
 DEVICES = ("auto", "cpu", "gpu")
 SCHEDULES = ("constant", "cosine")
 MAX_LR = 10.0
 """The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
-
-
-class TrainingDiverged(FloatingPointError):
-    """A loss or metric became inf/NaN during :func:`train`; ``history`` holds the epochs run, that one included."""
-
-    def __init__(self, message, history):
-        super().__init__(message)
-        self.history = history
-
-
-@dataclass
-class History:
-    """Per-epoch records: epoch, steps, seconds (cumulative wall time), loss, val_loss and either
-    accuracy/val_accuracy (binary head) or mae/val_mae (regression head)."""
-
-    head: str
-    target: float | None = None
-    records: list = field(default_factory=list)
-
-    def __post_init__(self):
-        check_choice(self.head, "head", HEADS)
-
-    def __getitem__(self, name):
-        """The per-epoch values of one column, e.g. ``history['val_accuracy']``."""
-        if not self.records or name not in self.records[0]:
-            allowed = sorted(self.records[0]) if self.records else []
-            raise KeyError(f"no column {name!r} in this history; columns: {allowed}")
-        return [r[name] for r in self.records]
-
-    @property
-    def target_metric(self):
-        return "val_accuracy" if self.head == "binary" else "val_loss"
-
-    def reached(self, record):
-        """True when ``record`` meets the target (accuracy at least, or loss at most, ``target``)."""
-        if self.target is None or self.target_metric not in record:
-            return False
-        value = record[self.target_metric]
-        return value >= self.target if self.head == "binary" else value <= self.target
-
-    @property
-    def solved(self):
-        return any(self.reached(r) for r in self.records)
-
-    @property
-    def final(self):
-        return self.records[-1] if self.records else {}
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame(self.records)
 
 
 def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1e-3, lr_schedule="constant",
@@ -99,7 +49,7 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
 
     Raises :class:`TrainingDiverged` (a ``FloatingPointError``) as soon as an epoch's loss or metric is inf/NaN.
     """
-    backend = backend_of(model)
+    backend = backend_of(model)  # the one place this call asks which framework the model belongs to
     built_head = getattr(model, "rnnlab_head", None)
     head = head if head is not None else built_head
     if head is None:
@@ -107,7 +57,7 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
     check_choice(head, "head", HEADS)
     if built_head is not None and head != built_head:
         raise ValueError(f"head={head!r} but the model was built with head={built_head!r}")
-    inputs, outputs = _model_sizes(model)
+    inputs, outputs = _model_sizes(model, backend)
     X, y = check_array(X, "X", ndim=3), check_array(y, "y", ndim=2)
     check_same_length(X, y)
     _check_data(X, y, "X", "y", inputs, outputs, head)
@@ -145,19 +95,20 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
         if on_epoch is not None:
             on_epoch(record)
 
-    with global_rngs_kept(), _bars_closed_on_error():
-        load_adapter(backend).fit(model, X, y, X_val, y_val, history=history, epochs=epochs,
-                                  batch_size=min(batch_size, len(X)), lr=lr, lr_schedule=lr_schedule,
-                                  clip_norm=clip_norm, seed=seed, progress=progress, device=device,
-                                  on_epoch=watch, jit_compile=jit_compile)
+    adapter = load_adapter(backend)
+    options = {name: value for name, value in {"jit_compile": jit_compile}.items() if name in adapter.OPTIONS}
+    with global_rngs_kept(), bars_closed_on_error():
+        adapter.fit(model, X, y, X_val, y_val, history=history, epochs=epochs, batch_size=min(batch_size, len(X)),
+                    lr=lr, lr_schedule=lr_schedule, clip_norm=clip_norm, seed=seed, progress=progress,
+                    device=device, on_epoch=watch, **options)
     return history
 
 
-def _model_sizes(model):
-    """(input size, number of outputs) of an rnnlab-layout model with finite weights."""
+def _model_sizes(model, framework):
+    """(input size, number of outputs) of an rnnlab-layout model of ``framework`` with finite weights."""
     try:
-        framework, layer = _recurrent_layer(model, "model")
-        kernel, bias = _head(model, "model")
+        _, layer = _recurrent_layer(model, "model", framework)
+        kernel, bias = _head(model, "model", framework)
         inputs = layer.input_size if framework == "torch" else layer.cell.kernel.shape[0]
     except (AttributeError, TypeError, ValueError) as exc:
         raise TypeError(f"train needs a model from rnnlab.build_model (a single recurrent layer 'rnn' and a "
@@ -182,30 +133,6 @@ def _check_data(X, y, x_name, y_name, inputs, outputs, head):
                          f"output{'s' if outputs > 1 else ''}")
     if head == "binary" and not np.isin(y, (0.0, 1.0)).all():
         raise ValueError(f"{y_name} must hold 0/1 labels for head='binary'")
-
-
-@contextlib.contextmanager
-def _bars_closed_on_error():
-    """Close the progress bars a failed or interrupted fit leaves open (the adapters close them only on success)."""
-    from tqdm import tqdm
-
-    before = set(tqdm._instances)
-    try:
-        yield
-    except BaseException:
-        for bar in set(tqdm._instances) - before:
-            bar.close()
-        raise
-
-
-def finish_bar(bar):
-    """Close an epoch bar; a run that stopped early at its target is complete, not failed.
-
-    tqdm's notebook bar turns red when closed before ``total``; an early stop is a success, so the
-    total becomes the epochs actually run.
-    """
-    bar.total = bar.n
-    bar.close()
 
 
 def predict(model, X, *, device="auto"):

@@ -126,13 +126,14 @@ def random_weights(cell, input_size, hidden_size, *, activation="tanh", reset_af
 
 # ---------------------------------------------------------------- finding the layer
 
-def _recurrent_layer(obj, name="model_or_layer"):
+def _recurrent_layer(obj, name="model_or_layer", framework=None):
     """('torch' | 'keras', layer) for a supported recurrent layer or an rnnlab model holding one as 'rnn'.
 
+    ``framework``, when the caller knows it already, skips asking which framework ``obj`` belongs to.
     Keras is checked first: on Keras's torch backend a Keras layer is also a torch.nn.Module.
     """
     keras = sys.modules.get("keras")
-    if keras is not None and isinstance(obj, keras.layers.Layer):
+    if framework in (None, "keras") and keras is not None and isinstance(obj, keras.layers.Layer):
         layer = obj
         if isinstance(obj, keras.Model):
             try:
@@ -152,7 +153,7 @@ def _recurrent_layer(obj, name="model_or_layer"):
             raise ValueError(f"{name}: expected activation 'tanh' or 'relu', found {cell.activation.__name__!r}")
         return "keras", layer
     torch = sys.modules.get("torch")
-    if torch is not None and isinstance(obj, torch.nn.Module):
+    if framework in (None, "torch") and torch is not None and isinstance(obj, torch.nn.Module):
         layer = obj.rnn if isinstance(getattr(obj, "rnn", None), torch.nn.RNNBase) else obj
         if not isinstance(layer, (torch.nn.RNN, torch.nn.LSTM, torch.nn.GRU)):
             raise TypeError(f"{name} must be a torch nn.RNN/nn.LSTM/nn.GRU or a model with one as .rnn, "
@@ -298,9 +299,10 @@ def _write_keras(layer, weights, name):
 
 # ---------------------------------------------------------------- whole rnnlab models
 
-def _head(model, name):
+def _head(model, name, framework=None):
     """The head of an rnnlab model as (kernel (hidden, outputs), bias (outputs,)) float32 arrays."""
-    framework, _ = _recurrent_layer(model, name)
+    if framework is None:
+        framework, _ = _recurrent_layer(model, name)
     if framework == "torch":
         import torch
 

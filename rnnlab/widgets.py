@@ -7,12 +7,15 @@ from __future__ import annotations
 from ._validation import check_choice
 from .backends import BACKENDS, CELLS
 from .experiments import EXPERIMENTS, run_experiment
+from .settings import EXPERIMENT_DEFAULTS, SOLVE_ERROR
 
 INTERACTIVE_EPOCHS = 30
 SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, default)
-    "long_dependency": ((10, 300, 10, 100), (2, 64, 16)),
-    "next_number": ((2, 10, 1, 3), (2, 64, 10)),
-    "adding": ((10, 300, 10, 100), (2, 64, 16)),
+    # The sequence sliders start shorter than the experiments' defaults, so that a first click trains quickly.
+    "long_dependency": ((10, 300, 10, 100), (2, 64, EXPERIMENT_DEFAULTS["long_dependency"].hidden_size)),
+    "next_number": ((2, 10, 1, EXPERIMENT_DEFAULTS["next_number"].seq_len),
+                    (2, 64, EXPERIMENT_DEFAULTS["next_number"].hidden_size)),
+    "adding": ((10, 300, 10, 100), (2, 64, EXPERIMENT_DEFAULTS["adding"].hidden_size)),
 }
 
 
@@ -28,7 +31,7 @@ def describe(row):
         return f"{where}: failed: {row['failure']}"
     if row["experiment"] == "next_number":
         within = "within" if row["solved"] else "outside"
-        return (f"{where}: prediction {row['prediction']:.3f}, |error| {row['error']:.3f} ({within} 0.05), "
+        return (f"{where}: prediction {row['prediction']:.3f}, |error| {row['error']:.3f} ({within} {SOLVE_ERROR:g}), "
                 f"{row['seconds']:.1f} s")
     verdict = f"solved in {row['steps']} steps" if row["solved"] else f"not solved after {row['steps']} steps"
     metric = "best validation MSE" if row["experiment"] == "adding" else "validation accuracy"

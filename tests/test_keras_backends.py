@@ -18,6 +18,8 @@ HAVE_JAX = importlib.util.find_spec("jax") is not None
 HAVE_TF = importlib.util.find_spec("tensorflow") is not None
 HAVE_KERAS = importlib.util.find_spec("keras") is not None
 
+pytestmark = pytest.mark.keras  # every test here is about Keras: make test runs the file on JAX and on TensorFlow
+
 
 def run_python(code, tmp_path, **env):
     """Run ``code`` in a fresh interpreter whose environment has no Keras choice except ``env``:

@@ -1,11 +1,12 @@
-"""Shared by the benchmark scripts: naming the machine a table was measured on, one thread per run."""
+"""Shared by the benchmark scripts: naming the machine, versions and commit a table was measured on, writing
+the report, and one thread per run."""
 import os
 import platform
 
-# Environment for a child interpreter that should compute on one thread (torch, TensorFlow and JAX/XLA).
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1",
-              "TF_NUM_INTEROP_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-              "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
+from rnnlab.settings import ONE_THREAD_ENV
+
+# Environment for a child interpreter that should compute on one thread (torch, TensorFlow and JAX/XLA), quiet.
+ONE_THREAD = {**ONE_THREAD_ENV, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def machine():

@@ -1,0 +1,53 @@
+"""Settings with one meaning each, defined here once and read everywhere else (like :mod:`rnnlab.recipes`).
+
+Nothing here imports more than the standard library, so the command line, the widgets, the benchmarks and
+the tests can all read it cheaply.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class ExperimentDefaults:
+    """What an experiment runs when the caller does not say: sequence length and hidden size."""
+
+    seq_len: int
+    hidden_size: int
+
+
+EXPERIMENT_DEFAULTS = MappingProxyType({
+    "long_dependency": ExperimentDefaults(seq_len=300, hidden_size=16),
+    "next_number": ExperimentDefaults(seq_len=3, hidden_size=10),
+    "adding": ExperimentDefaults(seq_len=300, hidden_size=16),
+})
+
+# What counts as solved, per experiment.
+SOLVE_ACCURACY = 0.99      # long_dependency: validation accuracy that counts as solved
+SOLVE_ERROR = 0.05         # next_number: |prediction for the query − truth| that counts as solved
+SOLVE_MSE = 0.01           # adding: validation MSE that counts as solved (always answering 1.0 scores ≈ 0.167)
+
+# Bounds on requests, so that a typo cannot allocate or loop for hours.
+MAX_SEEDS = 100_000        # a seed count N runs seeds 0..N-1
+MAX_SEQ_LEN = 100_000      # steps per sequence in an experiment
+MAX_EPOCHS = 100_000       # an epoch budget that overrides a recipe's
+MAX_HIDDEN = 4096          # a larger layer does not fit the teaching budget of a laptop or Colab
+
+# One thread per process: worker processes of a sweep, benchmark children, notebook kernels under test.
+ONE_THREAD_ENV = MappingProxyType({
+    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+})
+
+
+def use_one_thread():
+    """Make this process compute on one thread: the environment above (values already set are kept) and, when
+    torch is imported, ``torch.set_num_threads(1)``. For a process that has not yet started TensorFlow or JAX."""
+    for name, value in ONE_THREAD_ENV.items():
+        os.environ.setdefault(name, value)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
