@@ -124,7 +124,7 @@ NOTES = """
   builds the LSTM one: `torch.ops.aten.mkldnn_rnn_layer` with the RNN_TANH, RNN_RELU or GRU mode fails with
   "could not create a primitive descriptor for the LSTM forward propagation primitive", and `aten::rnn_tanh`
   / `aten::gru` never dispatch to it (torch.backends.mkldnn is available and enabled here).
-- **Explicit BPTT (adopted: `rnnlab.torch_backend.RNN` / `GRU`).** A `torch.autograd.Function` per layer:
+- **Explicit BPTT (adopted: `rnnlab.torch_bptt.RNN` / `GRU`).** A `torch.autograd.Function` per layer:
   the input projection of all steps as one matmul, the time loop without autograd (RNN: one addmm and the
   activation per step; GRU: one addmm gives both gate pre-activations and U_n h + b_hn), a hand-written
   backward loop (RNN: one multiply and one addmm per step; GRU: one multiply by precomputed coefficients

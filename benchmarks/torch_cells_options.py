@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from rnnlab import torch_backend
+from rnnlab import torch_bptt
 
 LOOPS = ("_rnn_forward_loop", "_rnn_backward_loop", "_gru_forward_loop", "_gru_backward_loop")
 
@@ -22,20 +22,20 @@ LOOPS = ("_rnn_forward_loop", "_rnn_backward_loop", "_gru_forward_loop", "_gru_b
 def _scripted():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        return {name: torch.jit.script(getattr(torch_backend, name)) for name in LOOPS}
+        return {name: torch.jit.script(getattr(torch_bptt, name)) for name in LOOPS}
 
 
 @contextlib.contextmanager
 def torchscript_loops():
     """Run rnnlab's RNN/GRU with their time loops scripted by TorchScript."""
-    originals = {name: getattr(torch_backend, name) for name in LOOPS}
+    originals = {name: getattr(torch_bptt, name) for name in LOOPS}
     for name, fn in _scripted().items():
-        setattr(torch_backend, name, fn)
+        setattr(torch_bptt, name, fn)
     try:
         yield
     finally:
         for name, fn in originals.items():
-            setattr(torch_backend, name, fn)
+            setattr(torch_bptt, name, fn)
 
 
 class _Mask(nn.Module):
@@ -57,8 +57,7 @@ class SeedBatch(nn.Module):
         super().__init__()
         gates = 3 if cell == "gru" else 1
         kwargs = {"nonlinearity": activation} if cell == "rnn" else {}
-        layer = (torch_backend.GRU if cell == "gru" else torch_backend.RNN)(seeds, seeds * hidden, batch_first=True,
-                                                                            **kwargs)
+        layer = (torch_bptt.GRU if cell == "gru" else torch_bptt.RNN)(seeds, seeds * hidden, batch_first=True, **kwargs)
         self.rnn, self.head = layer, nn.Linear(seeds * hidden, seeds)
         row_seed = (torch.arange(gates * seeds * hidden) % (seeds * hidden)) // hidden
         unit_seed = torch.arange(seeds * hidden) // hidden

@@ -10,6 +10,7 @@ import pytest
 from rnnlab import text
 from rnnlab.text import (AddK, KneserNey, StreamBatches, Vocabulary, best_ngram, bigram_bpc, char_signals,
                          find_tracking_units, load_text, ngram_bpc, split_text, unigram_bpc)
+from rnnlab.text.ngrams import _modified_discounts
 
 SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 
@@ -235,7 +236,7 @@ def test_add_k_is_counts_plus_k():
 def test_modified_discounts_follow_chen_goodman():
     counts = np.array([1] * 10 + [2] * 4 + [3] * 3 + [4] * 2 + [9] * 5)
     y = 10 / (10 + 2 * 4)
-    assert text._modified_discounts(counts) == pytest.approx((1 - 2 * y * 4 / 10, 2 - 3 * y * 3 / 4, 3 - 4 * y * 2 / 3))
+    assert _modified_discounts(counts) == pytest.approx((1 - 2 * y * 4 / 10, 2 - 3 * y * 3 / 4, 3 - 4 * y * 2 / 3))
 
 
 def test_longer_contexts_help_on_real_text(shakespeare):
@@ -380,3 +381,15 @@ def test_training_text_shorter_than_n_still_gives_distributions():
             assert np.all(p > 0) and math.isclose(p.sum(), 1.0, rel_tol=1e-12)
     result = best_ngram(train, [0, 1], [1, 2], max_n=6, vocab_size=4)
     assert np.isfinite(result.test_bpc) and set(result.val_bpc_by_n) == set(range(1, 7))
+
+
+def test_text_package_gives_the_public_names_of_its_modules():
+    """rnnlab.text is a package of corpus, ngrams and probes; its names stay reachable as rnnlab.text.X."""
+    from rnnlab.text import corpus, ngrams, probes
+
+    assert text.__all__ == ["CORPORA", "load_text", "Vocabulary", "split_text", "StreamBatches", "bpc_from_nats",
+                            "AddK", "KneserNey", "unigram_bpc", "bigram_bpc", "ngram_bpc", "NgramResult",
+                            "best_ngram", "VOWELS", "char_signals", "find_tracking_units"]
+    for name in text.__all__:
+        home = next(m for m in (corpus, ngrams, probes) if hasattr(m, name))
+        assert getattr(text, name) is getattr(home, name), name

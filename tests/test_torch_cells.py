@@ -6,12 +6,12 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
 import rnnlab  # noqa: E402
-from rnnlab import torch_backend  # noqa: E402
+from rnnlab import torch_bptt  # noqa: E402
 from rnnlab.weights import get_weights, set_weights  # noqa: E402
 
 CASES = [("rnn", {"nonlinearity": "tanh"}), ("rnn", {"nonlinearity": "relu"}), ("gru", {})]
 NATIVE = {"rnn": nn.RNN, "gru": nn.GRU}
-OURS = {"rnn": torch_backend.RNN, "gru": torch_backend.GRU}
+OURS = {"rnn": torch_bptt.RNN, "gru": torch_bptt.GRU}
 
 
 def pair(cell, kwargs, input_size, hidden, batch_first, seed=0):
@@ -85,3 +85,13 @@ def test_build_model_layers_are_torch_layers_with_torch_weights(cell, activation
     with torch.no_grad():
         expected = model.head(ref(torch.from_numpy(x))[0][:, -1]).numpy()
     np.testing.assert_allclose(rnnlab.predict(model, x), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_backend_still_gives_the_layers_and_the_character_model():
+    """The layers live in rnnlab.torch_bptt and the character model in rnnlab.torch_char; the adapter keeps
+    giving them (rnnlab.char_models reaches build_char and char_* through it)."""
+    from rnnlab import torch_backend, torch_char
+
+    assert torch_backend.RNN is torch_bptt.RNN and torch_backend.GRU is torch_bptt.GRU
+    for name in ("CharLanguageModel", "build_char", "char_cross_entropy_sum", "char_stepper", "char_hidden_states"):
+        assert getattr(torch_backend, name) is getattr(torch_char, name), name
