@@ -19,7 +19,7 @@ NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
 # keras fixture or a 'keras' parameter), wherever it lives.
 KERAS_TESTS := -m "keras and not slow" tests
 
-.PHONY: setup demo test test-fast test-keras-tf notebooks benchmarks package-check clean
+.PHONY: setup demo lint test test-fast test-keras-tf notebooks benchmarks package-check clean
 
 $(STAMP): pyproject.toml Makefile $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,18 @@ demo: $(STAMP)
 	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
 		--seeds 3 --recipe original,rnnlab --jobs 2 --out results/demo
 
-## Everything CI runs: unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
+## Lint: ruff, and the layers of docs/architecture.md (import-linter's contract in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## Everything CI runs: lint, unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
 ## the default, then TensorFlow), then the Keras tests again on TensorFlow, then the package check (package-check
 ## below). pytest's exit 5 (no tests) fails.
 NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	[ $$status -eq 0 ] || exit $$status
 ## The notebooks run in a pytest process of their own, so their kernels inherit nothing a test left behind.
-test: $(STAMP)
+test: lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider --durations=25 tests; $(NO_TESTS_FAIL)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)

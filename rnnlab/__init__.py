@@ -1,26 +1,33 @@
 """rnnlab: datasets, models and measured experiments for learning RNNs, LSTMs and GRUs on PyTorch and Keras.
 
-``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used.
+``import rnnlab`` imports neither torch nor TensorFlow; a backend is imported the first time it is used. The
+model and training functions and the heavier submodules load on first use too (``rnnlab.train``,
+``rnnlab.widgets``), so that reading a stored table (``rnnlab.tables.load``) loads no training code.
 """
-from . import gradients, notebook, params, reference, text, weights
+from . import notebook, params, text
 from ._version import __version__
 from .backends import available_backends, is_available
 from .data import Scaler, adding_task, first_token_task, next_number_task, train_val_split
-from .models import build_model
 from .history import History, TrainingDiverged
-from .training import predict, train
 
-_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "results", "settings", "stats", "student",
-               "sweep", "tables", "widgets")
+_FUNCTIONS = {"build_model": "models", "train": "training", "predict": "training"}
+_SUBMODULES = ("checks", "diagrams", "experiments", "gradients", "instructor", "plotting", "recipes", "reference",
+               "results", "settings", "stats", "student", "sweep", "tables", "weights", "widgets")
 
 
 def __getattr__(name):
-    """Import the heavier submodules (experiments, plotting, widgets, …) on first use: ``rnnlab.widgets``."""
-    if name in _SUBMODULES:
-        import importlib
+    """Load ``rnnlab.train``, ``rnnlab.build_model``, … and the submodules (``rnnlab.widgets``) on first use."""
+    import importlib
 
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f".{_FUNCTIONS[name]}", __name__), name)
+    if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FUNCTIONS) | set(_SUBMODULES))
 
 
 __all__ = [

@@ -142,8 +142,9 @@ class Adapter(Protocol):
     them all. Arrays are numpy and batch-first ``(batch, time, features)``.
     """
 
-    OPTIONS: tuple[str, ...]
-    """The keyword options of ``fit`` that only this framework has (e.g. Keras's ``jit_compile``)."""
+    OPTIONS: dict[str, tuple[str, ...]]
+    """Per method, the keyword options only this framework has, e.g. ``{"fit": ("jit_compile",)}`` on Keras;
+    callers hand an option to a method only when it is listed here."""
 
     def build(self, cell: str, *, input_size: int, hidden_size: int, output_size: int, activation: str,
               seed: int) -> Any:
@@ -161,11 +162,12 @@ class Adapter(Protocol):
         """The model's outputs for ``X`` as a numpy array."""
 
     def build_char(self, cell: str, *, vocab_size: int, embedding_size: int, hidden_size: int, num_layers: int,
-                   dropout: float, seed: int | None) -> Any:
+                   dropout: float, seed: int | None, **options) -> Any:
         """A character language model: embedding, ``num_layers`` recurrent layers, a logit per character."""
 
-    def char_cross_entropy_sum(self, model: Any, batches, batch_size: int) -> tuple[float, int]:
-        """Summed cross-entropy (nats) and number of predictions over stream batches, the state carried."""
+    def char_cross_entropy_sum(self, model: Any, batches) -> tuple[float, int]:
+        """Summed cross-entropy (nats) and number of predictions over :class:`rnnlab.text.StreamBatches`, the
+        state carried from each batch to the next."""
 
     def char_stepper(self, model: Any):
         """A function feeding 1-D character ids to the model, carrying its state, returning the last logits."""

@@ -60,7 +60,8 @@ def build_char_model(cell, backend="torch", *, vocab_size, hidden_size=256, embe
     config = {"cell": cell, "vocab_size": vocab_size, "embedding_size": embedding_size, "hidden_size": hidden_size,
               "num_layers": num_layers, "dropout": dropout, "seed": seed}
     with global_rngs_kept():
-        model = adapter.build_char(**config, batch_size=batch_size)
+        options = {"batch_size": batch_size} if "batch_size" in adapter.OPTIONS.get("build_char", ()) else {}
+        model = adapter.build_char(**config, **options)
     model.rnnlab_char = config
     return model
 
@@ -142,7 +143,7 @@ def bits_per_char(model, ids, *, batch_size=64, seq_len=100):
     _config(model)
     batches = StreamBatches(ids, batch_size=batch_size, seq_len=seq_len)
     adapter = load_adapter(backend_of(model))
-    nats, count = adapter.char_cross_entropy_sum(model, batches, batch_size)
+    nats, count = adapter.char_cross_entropy_sum(model, batches)
     return nats / count / math.log(2)
 
 

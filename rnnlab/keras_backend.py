@@ -25,7 +25,8 @@ from keras import layers  # noqa: E402
 # Under Jupyter, TensorFlow's Python logger turns itself to INFO/WARNING on import; students need neither.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
-OPTIONS = ("jit_compile",)  # train's framework-only options that apply here
+# Framework-only options: XLA compilation on TensorFlow; a fixed batch size makes a character model stateful.
+OPTIONS = {"fit": ("jit_compile",), "build_char": ("batch_size",)}
 
 _LAYERS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 BACKEND = keras.backend.backend()
@@ -236,9 +237,9 @@ def _runner(twin):
     return run
 
 
-def char_cross_entropy_sum(model, batches, batch_size):
+def char_cross_entropy_sum(model, batches):
     """Summed cross-entropy (nats) and number of predictions over stream batches, the state carried."""
-    run = _runner(_stateful_twin(model, batch_size))
+    run = _runner(_stateful_twin(model, batches.batch_size))
     total, count = 0.0, 0
     for x, y in batches:
         logits = run(x).astype(np.float64)

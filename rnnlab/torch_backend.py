@@ -13,7 +13,7 @@ from .torch_bptt import _LAYERS, GRU, RNN  # noqa: F401  (RNN and GRU: also rnnl
 from .torch_char import (  # noqa: F401  (the adapter's character-model interface, used by rnnlab.char_models)
     CharLanguageModel, build_char, char_cross_entropy_sum, char_hidden_states, char_stepper)
 
-OPTIONS = ()  # train's framework-only options that apply here: none (torch runs eagerly)
+OPTIONS = {}  # framework-only options: none (torch runs eagerly, and its models take any batch size)
 
 
 class SequenceModel(nn.Module):

@@ -29,8 +29,8 @@ class CharLanguageModel(nn.Module):
         return self.head(states), state
 
 
-def build_char(cell, *, vocab_size, embedding_size, hidden_size, num_layers, dropout, seed, batch_size=None):
-    del batch_size  # a Keras option: torch models take any batch size and carry the state explicitly
+def build_char(cell, *, vocab_size, embedding_size, hidden_size, num_layers, dropout, seed):
+    """Torch models take any batch size and carry their state explicitly (``forward(x, state)``)."""
     torch.manual_seed(seed)
     return CharLanguageModel(cell, vocab_size, embedding_size, hidden_size, num_layers, dropout)
 
@@ -47,9 +47,8 @@ def _evaluating(model):
         model.train(was_training)
 
 
-def char_cross_entropy_sum(model, batches, batch_size):
+def char_cross_entropy_sum(model, batches):
     """Summed cross-entropy (nats) and number of predictions over stream batches, the state carried."""
-    del batch_size
     total, count, state = 0.0, 0, None
     with _evaluating(model):
         for x, y in batches:

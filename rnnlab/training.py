@@ -96,7 +96,8 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
             on_epoch(record)
 
     adapter = load_adapter(backend)
-    options = {name: value for name, value in {"jit_compile": jit_compile}.items() if name in adapter.OPTIONS}
+    options = {name: value for name, value in {"jit_compile": jit_compile}.items()
+               if name in adapter.OPTIONS.get("fit", ())}
     with global_rngs_kept(), bars_closed_on_error():
         adapter.fit(model, X, y, X_val, y_val, history=history, epochs=epochs, batch_size=min(batch_size, len(X)),
                     lr=lr, lr_schedule=lr_schedule, clip_norm=clip_norm, seed=seed, progress=progress,

@@ -61,15 +61,14 @@ def test_adapters_provide_exactly_the_declared_interface(name):
     adapter = backends.load_adapter(name)
     for member in backends.ADAPTER_MEMBERS:
         assert hasattr(adapter, member), f"{adapter.__name__} lacks {member}"
-    options = set(adapter.OPTIONS)
     for member in backends.ADAPTER_MEMBERS:
         if member == "OPTIONS":
             continue
         declared = _protocol_parameters(member)
         found = [p for p in inspect.signature(getattr(adapter, member)).parameters if p != "options"]
         extra = set(found) - set(declared)
-        # A framework-only option may appear in fit only, and only when the adapter declares it in OPTIONS.
-        allowed = options if member == "fit" else set()
+        # A framework-only option may appear only where the adapter declares it in OPTIONS.
+        allowed = set(adapter.OPTIONS.get(member, ()))
         assert extra <= allowed, f"{adapter.__name__}.{member} takes undeclared parameters {sorted(extra - allowed)}"
         assert [p for p in found if p in declared] == declared, f"{adapter.__name__}.{member}: {found} vs {declared}"
 
@@ -78,7 +77,7 @@ def test_a_module_missing_part_of_the_interface_is_refused(monkeypatch):
     import types
 
     fake = types.ModuleType("rnnlab.torch_backend")
-    fake.OPTIONS = ()
+    fake.OPTIONS = {}
     monkeypatch.setitem(sys.modules, "rnnlab.torch_backend", fake)
     monkeypatch.setattr(backends, "require", lambda backend: None)
     with pytest.raises(TypeError, match="Adapter interface: missing .*'build'"):
