@@ -15,7 +15,7 @@ try:  # the version lives in pyproject.toml only; an installed rnnlab (editable 
 except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
     __version__ = "0+unknown"
 
-_SUBMODULES = ("checks", "diagrams", "experiments", "plotting", "recipes", "stats", "student", "sweep", "tables", "widgets")
+_SUBMODULES = ("checks", "diagrams", "experiments", "instructor", "plotting", "recipes", "stats", "student", "sweep", "tables", "widgets")
 
 
 def __getattr__(name):
