@@ -229,14 +229,14 @@ def main(argv=None):
         if args.command == "info":
             print(info())
         elif args.command == "student":
-            from .student import build_student_notebooks
+            from .instructor.student import build_student_notebooks
 
             for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
                                                 force=args.force, repo=args.repo, path=args.path,
                                                 install=args.install, colab=not args.no_colab):
                 print(f"wrote {path}")
         elif args.command == "assign":
-            from .assign import build_assignment
+            from .instructor.assign import build_assignment
 
             for path in build_assignment(args.src, args.out, to=args.to, instructor=args.instructor,
                                          force=args.force, exercises_only=args.exercises_only):

@@ -22,8 +22,10 @@ import nbformat
 import pytest
 from filelock import FileLock
 
-from rnnlab.assign import GRADERS, build_assignment, hidden_test_lines, load_exercises, merge_stub_and_solution
 from rnnlab.cli import main
+from rnnlab.instructor.assign import (GRADERS, build_assignment, hidden_test_lines, load_exercises,
+                                      merge_stub_and_solution)
+from rnnlab.instructor.tags import CHECK_TAG, SOLUTION_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assign"
@@ -85,7 +87,7 @@ def test_nbgrader_cells_metadata_and_points(tmp_path):
         assert ex.answer in cell.source and cell.source.startswith("### BEGIN SOLUTION")
     others = [m for m in meta if not (m["grade"] or m["solution"]) and not m["grade_id"].startswith("check-")]
     assert others and all(m["locked"] for m in others), "every other cell is read-only"
-    assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells)
+    assert not any(SOLUTION_TAG in c.metadata.get("tags", []) for c in nb.cells)
 
 
 def test_merged_cell_runs_the_solution_and_its_stripped_form_raises(tmp_path):
@@ -161,7 +163,7 @@ def test_otter_assignment_config_questions_and_tests(tmp_path):
     for ex in discussion:
         assert any(r.startswith("# BEGIN QUESTION") and "manual: true" in r and f"points: {int(ex.points)}" in r
                    for r in raws)
-    assert not any(c.cell_type == "code" and "check" in c.metadata.get("tags", []) for c in nb.cells), \
+    assert not any(c.cell_type == "code" and CHECK_TAG in c.metadata.get("tags", []) for c in nb.cells), \
         "the self-check becomes the public test"
 
 
@@ -188,7 +190,7 @@ def test_real_notebooks_export(tmp_path, to):
     for ex in discussion:
         assert ex.answer in text, f"the answer key of {ex.id} is in its answer cell"
     assert len(written) == len(list((ROOT / "notebooks").glob("[0-9]*.ipynb")))
-    assert not any("solution" in c.metadata.get("tags", []) for c in cells)
+    assert not any(SOLUTION_TAG in c.metadata.get("tags", []) for c in cells)
     assert "colab.research.google.com" not in text, "the sources' Colab links open the solutions: they must go"
 
 

@@ -14,6 +14,8 @@ import pytest
 
 import rnnlab
 from rnnlab import checks
+from rnnlab.instructor.tags import (ANSWER_OUTPUT_TAG, ANSWER_TAG, CHECK_TAG, EXERCISE_KEY, RNNLAB_METADATA,
+                                    SOLUTION_TAG, STUB_TAG)
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUCTOR = ROOT / "instructor"
@@ -67,11 +69,11 @@ def test_coding_exercise_cells(name):
     assert isinstance(entry["points"], int) and entry["points"] > 0
     assert (INSTRUCTOR / entry["tests"]).is_file()
     nb = cells(entry["notebook"])
-    stub = [c for c in nb if "stub" in tags(c) and defined(text(c), name)]
-    solution = [c for c in nb if "solution" in tags(c) and defined(text(c), name)]
-    check = [c for c in nb if "check" in tags(c) and f"rnnlab.checks.{name}({name})" in text(c)]
+    stub = [c for c in nb if STUB_TAG in tags(c) and defined(text(c), name)]
+    solution = [c for c in nb if SOLUTION_TAG in tags(c) and defined(text(c), name)]
+    check = [c for c in nb if CHECK_TAG in tags(c) and f"rnnlab.checks.{name}({name})" in text(c)]
     assert len(stub) == len(solution) == len(check) == 1, name
-    assert "answer-output" in tags(check[0])
+    assert ANSWER_OUTPUT_TAG in tags(check[0])
     assert nb.index(stub[0]) < nb.index(solution[0]) < nb.index(check[0])
     # The instructor files are the notebook's cells: the solution's def and the stub's def, unchanged.
     assert defined(text(solution[0]), name) == defined((INSTRUCTOR / "solutions" / f"{name}.py").read_text(), name)
@@ -83,15 +85,15 @@ def test_coding_exercise_cells(name):
 def test_every_solution_cell_is_a_coding_exercise():
     for notebook in sorted(p.name for p in NOTEBOOKS.glob("0[1-9]_*.ipynb")):
         for cell in cells(notebook):
-            if "solution" in tags(cell):
+            if SOLUTION_TAG in tags(cell):
                 assert any(defined(text(cell), name) for name, e in CODING.items() if e["notebook"] == notebook)
 
 
 @pytest.mark.parametrize("entry", EXERCISES["discussion"], ids=lambda e: e["id"])
 def test_discussion_exercise_has_an_answer_cell_and_a_key(entry):
     assert isinstance(entry["points"], int) and entry["points"] > 0
-    answer_cells = [c for c in cells(entry["notebook"]) if "answer" in tags(c)
-                    and c["metadata"].get("rnnlab", {}).get("exercise") == entry["id"]]
+    answer_cells = [c for c in cells(entry["notebook"]) if ANSWER_TAG in tags(c)
+                    and c["metadata"].get(RNNLAB_METADATA, {}).get(EXERCISE_KEY) == entry["id"]]
     assert len(answer_cells) == 1 and answer_cells[0]["cell_type"] == "markdown"
     assert "Your answer here" in text(answer_cells[0])
     key = (INSTRUCTOR / entry["answer"]).read_text()
@@ -102,8 +104,8 @@ def test_every_answer_cell_is_listed():
     listed = {e["id"] for e in EXERCISES["discussion"]}
     for notebook in NOTEBOOKS.glob("0[1-9]_*.ipynb"):
         for cell in cells(notebook.name):
-            if "answer" in tags(cell):
-                assert cell["metadata"]["rnnlab"]["exercise"] in listed
+            if ANSWER_TAG in tags(cell):
+                assert cell["metadata"][RNNLAB_METADATA][EXERCISE_KEY] in listed
 
 
 # ------------------------------------------------------------------------ solutions pass, stub and cheats fail

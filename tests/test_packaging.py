@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import rnnlab
-from rnnlab.colab import colab_links, colab_url, install_spec
+from rnnlab.instructor.colab import colab_links, colab_url, install_spec
 
 try:
     import tomllib

@@ -11,7 +11,8 @@ import pytest
 import rnnlab
 from rnnlab import data
 from rnnlab.cli import main
-from rnnlab.student import SOLUTION_TAG, build_student_notebooks
+from rnnlab.instructor.student import build_student_notebooks
+from rnnlab.instructor.tags import SOLUTION_TAG
 from rnnlab.training import MAX_LR, TrainingDiverged
 
 X3, Y2 = np.zeros((4, 5, 1), np.float32), np.zeros((4, 1), np.float32)

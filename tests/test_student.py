@@ -13,10 +13,10 @@ import nbformat
 import pytest
 
 from rnnlab.cli import main
-from rnnlab.colab import (COLAB_URL, INSTALL_LINE, SETUP_TAG, check_install_spec, colab_links, install_spec,
-                          parse_repo)
-from rnnlab.student import (ANSWER_OUTPUT_TAG, RUN_TRACE_FIELDS, SOLUTION_TAG, WIDGET_STATE, WIDGET_VIEW,
-                            build_student_notebooks)
+from rnnlab.instructor.colab import COLAB_URL, INSTALL_LINE, check_install_spec, colab_links, install_spec, parse_repo
+from rnnlab.instructor.student import build_student_notebooks
+from rnnlab.instructor.tags import (ANSWER_OUTPUT_TAG, RUN_TRACE_FIELDS, SETUP_TAG, SOLUTION_TAG, WIDGET_STATE,
+                                    WIDGET_VIEW)
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))

@@ -21,7 +21,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from rnnlab.colab import COLAB_URL, INSTALL_LINE, SETUP_TAG, colab_url
+from rnnlab.instructor.colab import COLAB_URL, INSTALL_LINE, colab_url
+from rnnlab.instructor.tags import SETUP_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
 
