@@ -30,7 +30,8 @@ from rnnlab.instructor.tags import CHECK_TAG, SOLUTION_TAG
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assign"
 NOTEBOOKS, INSTRUCTOR = FIXTURE / "notebooks", FIXTURE / "instructor"
-GRADER_REQUIREMENTS = ["nbgrader==0.9.6", "otter-grader==7.0.0", "torch==2.13.0", "numpy"]
+TORCH_PIN = next(line for line in (ROOT / ".ci" / "pins.txt").read_text().splitlines() if line.startswith("torch=="))
+GRADER_REQUIREMENTS = ["nbgrader==0.9.6", "otter-grader==7.0.0", TORCH_PIN, "numpy"]
 VENV_TIMEOUT = 1800
 
 

@@ -110,8 +110,8 @@ def test_everything_else_intact_and_valid(built, name):
             # The only change: the Open-in-Colab line goes (it would open the source, solutions included).
             dropped = [line for line in original.source.splitlines() if COLAB_URL.search(line)]
             assert dropped and not COLAB_URL.search(handout.source)
-            assert [l for l in original.source.splitlines() if l not in dropped and l.strip()] == \
-                [l for l in handout.source.splitlines() if l.strip()]
+            assert [line for line in original.source.splitlines() if line not in dropped and line.strip()] == \
+                [line for line in handout.source.splitlines() if line.strip()]
             assert {**handout, "source": ""} == {**original, "source": ""}
         else:
             assert handout == original
