@@ -324,6 +324,28 @@ def test_hints_name_no_code():
         assert " = " not in text and "np." not in text, text
 
 
+def test_one_module_per_notebook_declares_its_checks():
+    # Each notebook's module declares its checks, descriptions and hints; the package combines them read-only, in
+    # the notebooks' order, and every hint key a module can raise has its two stages somewhere the check looks.
+    names = []
+    for module in registry.NOTEBOOKS:
+        assert list(module.GENERAL) == list(module.CHECKS), module.__name__
+        for name in module.CHECKS:
+            assert getattr(checks, name) is getattr(module, name) is registry.FUNCTIONS[name]
+            assert name in checks.__all__
+        raised = set(re.findall(r'_NotYet\("(\w+)"', inspect.getsource(module)))
+        raised |= {key for key, _ in getattr(module, "_FORECAST_TESTS", ())}
+        assert raised <= {*module.HINTS, *engine.HINTS}, module.__name__   # the tables its check looks in
+        names += list(module.CHECKS)
+    assert list(checks.CHECKS) == names == ["relu_rnn_step", "gru_step_cho", "optimizer_steps",
+                                            "shortest_failing_length", "make_forecaster", "sample_with_temperature"]
+    assert list(registry.GENERAL) == names
+    with pytest.raises(TypeError):
+        checks.CHECKS["another"] = "what it tests"
+    with pytest.raises(ValueError, match="declared twice"):
+        registry._combined({"shape": ("a", "b")}, {"shape": ("c", "d")})
+
+
 def test_check_by_name(capsys):
     assert checks.check("relu_rnn_step", relu_step) is True
     with pytest.raises(ValueError, match="name must be one of"):
