@@ -3,8 +3,8 @@
 For DRAWS seeded draws of the check's rule and runs, trains instructor/solutions/make_forecaster.py (the
 notebook's solution) and instructor/cheats/make_forecaster/section3_step_model.py (section 3's step model, which
 must fail), and records each forecaster's worst error on every set of runs the check asks for, as a fraction of
-each run's step size. The check's tolerance (rnnlab.checks._FORECAST_TOLERANCE) should sit well above the
-solution's worst error and well below the step model's on at least one set of runs.
+each run's step size. The check's tolerance (rnnlab.checks.notebook04._FORECAST_TOLERANCE) should sit well above
+the solution's worst error and well below the step model's on at least one set of runs.
 
     python benchmarks/forecaster_check.py [--draws 300] [--jobs 2]
 
@@ -36,33 +36,33 @@ def worst_errors(which, seed):
     """One draw as the check makes it (seeded): {set of runs: worst |error| / step size}."""
     import torch
 
-    from rnnlab import checks
+    from rnnlab.checks import notebook04
 
     torch.set_num_threads(1)
     rng = np.random.default_rng(seed)
-    rule = checks._forecast_rule(rng)
-    X, y = checks._rule_runs(3000, rule, rng)
+    rule = notebook04._forecast_rule(rng)
+    X, y = notebook04._rule_runs(3000, rule, rng)
     forecast = _load(FORECASTERS[which])(X.astype(np.float32), y.astype(np.float32), seed=int(rng.integers(1000)))
     row = {"forecaster": which, "seed": seed, "a": round(rule[0], 4), "b": round(rule[1], 4)}
-    for key, where in checks._FORECAST_TESTS:
-        runs, truth = checks._rule_runs(50, rule, rng, **where)
+    for key, where in notebook04._FORECAST_TESTS:
+        runs, truth = notebook04._rule_runs(50, rule, rng, **where)
         got = np.asarray(forecast(runs.copy()), dtype=np.float64).reshape(-1)
-        row[key] = float((np.abs(got - truth[:, 0]) / checks._step_size(runs)).max())
+        row[key] = float((np.abs(got - truth[:, 0]) / notebook04._step_size(runs)).max())
     return row
 
 
 def main(draws=300, jobs=2):
-    from rnnlab import checks
+    from rnnlab.checks import notebook04
 
     jobs_list = [(which, seed) for which in FORECASTERS for seed in range(draws)]
     rows = Parallel(n_jobs=jobs)(delayed(worst_errors)(which, seed) for which, seed in jobs_list)
-    keys = [key for key, _ in checks._FORECAST_TESTS]
+    keys = [key for key, _ in notebook04._FORECAST_TESTS]
     out = Path(__file__).resolve().parent / "results" / "forecaster_check.csv"
     with out.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    tol = checks._FORECAST_TOLERANCE
+    tol = notebook04._FORECAST_TOLERANCE
     lines = ["# The make_forecaster self-check: margins", "",
              f"Machine: {machine()}; commit {commit()}; {versions('torch', 'numpy')}.", "",
              f"{draws} seeded draws of the check's rule and runs per forecaster. Each cell: a draw's worst error on "

@@ -10,6 +10,7 @@ import pytest
 
 import rnnlab
 from rnnlab import checks
+from rnnlab.checks import engine, notebook03, notebook04, registry, step_functions
 
 
 def run_check(capsys, name, fn):
@@ -202,7 +203,7 @@ def test_shortest_failing_length_logic(capsys, monkeypatch):
     def fake_solves(seq_len, seed):
         return seq_len < 30 + seed % 20
 
-    monkeypatch.setattr(checks, "_simple_rnn_solves", fake_solves)
+    monkeypatch.setattr(notebook03, "_simple_rnn_solves", fake_solves)   # where the check looks it up
 
     def right(lengths, seed=0):
         one_torch_step()
@@ -230,7 +231,7 @@ def test_shortest_failing_length_logic(capsys, monkeypatch):
 def test_shortest_failing_length_check_gives_up_when_no_seed_fails(capsys, monkeypatch):
     # The check looks for a seed at which two long lengths fail; if the recipe ever solved them all, it must say
     # so instead of searching forever.
-    monkeypatch.setattr(checks, "_simple_rnn_solves", lambda seq_len, seed: True)
+    monkeypatch.setattr(notebook03, "_simple_rnn_solves", lambda seq_len, seed: True)
     with pytest.raises(RuntimeError, match="found no seed in 20 .* recipe changed"):
         checks.shortest_failing_length(lambda lengths, seed=0: one_torch_step())
 
@@ -293,7 +294,7 @@ def test_stub_and_bad_arguments(capsys, name):
 
 
 def test_hints_in_two_stages(capsys):
-    checks._last_failure.clear()
+    engine._last_failure.clear()
     general = checks.hint("optimizer_steps")
     assert "batch" in general and capsys.readouterr().out.startswith("💡")
     run_check(capsys, "optimizer_steps", lambda r, epochs=None: float(steps(r, epochs)))
@@ -312,15 +313,37 @@ NOTEBOOK_01_04 = ("relu_rnn_step", "gru_step_cho", "optimizer_steps", "shortest_
 
 def test_hints_name_no_code():
     # Neither stage of the hints of notebooks 01-04 gives an equation or a call: no " = ", no "name(args)".
-    code = "".join(inspect.getsource(f) for f in (checks._check_step, checks._call, checks._as_array,
+    code = "".join(inspect.getsource(f) for f in (step_functions._check_step, engine._call, engine._as_array,
                                                   *(getattr(checks, name) for name in NOTEBOOK_01_04)))
-    keys = [key for key in checks._HINTS if f'"{key}"' in code] + ["relu_values", "gru_values"]
-    keys += [key for key, _ in checks._FORECAST_TESTS]   # make_forecaster's keys live in that table
+    keys = [key for key in registry.HINTS if f'"{key}"' in code] + ["relu_values", "gru_values"]
+    keys += [key for key, _ in notebook04._FORECAST_TESTS]   # make_forecaster's keys live in that table
     assert len(keys) > 30
-    texts = [t for key in keys for t in checks._HINTS[key]] + [checks._GENERAL[name] for name in NOTEBOOK_01_04]
+    texts = [t for key in keys for t in registry.HINTS[key]] + [registry.GENERAL[name] for name in NOTEBOOK_01_04]
     for text in texts:
         assert not re.search(r"\w\(\w", text.replace("int()", "").replace("hint(", "")), text
         assert " = " not in text and "np." not in text, text
+
+
+def test_one_module_per_notebook_declares_its_checks():
+    # Each notebook's module declares its checks, descriptions and hints; the package combines them read-only, in
+    # the notebooks' order, and every hint key a module can raise has its two stages somewhere the check looks.
+    names = []
+    for module in registry.NOTEBOOKS:
+        assert list(module.GENERAL) == list(module.CHECKS), module.__name__
+        for name in module.CHECKS:
+            assert getattr(checks, name) is getattr(module, name) is registry.FUNCTIONS[name]
+            assert name in checks.__all__
+        raised = set(re.findall(r'_NotYet\("(\w+)"', inspect.getsource(module)))
+        raised |= {key for key, _ in getattr(module, "_FORECAST_TESTS", ())}
+        assert raised <= {*module.HINTS, *engine.HINTS}, module.__name__   # the tables its check looks in
+        names += list(module.CHECKS)
+    assert list(checks.CHECKS) == names == ["relu_rnn_step", "gru_step_cho", "optimizer_steps",
+                                            "shortest_failing_length", "make_forecaster", "sample_with_temperature"]
+    assert list(registry.GENERAL) == names
+    with pytest.raises(TypeError):
+        checks.CHECKS["another"] = "what it tests"
+    with pytest.raises(ValueError, match="declared twice"):
+        registry._combined({"shape": ("a", "b")}, {"shape": ("c", "d")})
 
 
 def test_check_by_name(capsys):
