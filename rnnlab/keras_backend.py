@@ -132,7 +132,7 @@ def _device_scope(device):
 def fit(model, X, y, X_val, y_val, *, history, epochs, batch_size, lr, lr_schedule, clip_norm, seed, progress, device, on_epoch,
         jit_compile=False):
     """Compile and ``fit``. On JAX the step is always compiled: uncompiled, Keras-on-JAX runs op by op,
-    about 100 times slower (920 vs 9 ms per LSTM step at T=300 here); ``jit_compile`` applies to TensorFlow."""
+    far slower; ``jit_compile`` applies to TensorFlow."""
     binary = history.head == "binary"
     set_seed(seed)
     steps_per_epoch = math.ceil(len(X) / batch_size)

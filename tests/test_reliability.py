@@ -1,5 +1,5 @@
-"""The reliability issue, case by case: each row is a call and its exact outcome (the exception and the
-parameter it names, or the value returned)."""
+"""Bad and edge-case input, by topic (seeds, memory, precision and numpy inputs, training, student notebooks):
+each row is a call and its exact outcome (the exception and the parameter it names, or the value returned)."""
 import hashlib
 import os
 import random
@@ -31,7 +31,7 @@ def same_arrays(a, b):
     return all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
-# ----------------------------------------------------------------------------- 6. seeds
+# ----------------------------------------------------------------------------- seeds
 
 SEEDED = {
     "first_token_task": lambda seed: rnnlab.first_token_task(6, 4, seed=seed),
@@ -70,7 +70,7 @@ def test_models_and_train_validate_seeds(torch):
     check(lambda: rnnlab.train(model, X3, Y2, seed=None, progress=False), (TypeError, r"^seed must be"))
 
 
-# ----------------------------------------------------------------------------- 7. memory
+# ----------------------------------------------------------------------------- memory
 
 MEMORY = [
     (lambda: rnnlab.first_token_task(10**8, 20),
@@ -96,7 +96,7 @@ def test_the_memory_limit_is_the_smaller_of_the_ceiling_and_what_is_available(mo
     check(lambda: rnnlab.first_token_task(80, 10), (ValueError, r"more than the 0\.0 GiB available now"))
 
 
-# ----------------------------------------------------------------------------- 8. float32 precision, 10. numpy inputs
+# ----------------------------------------------------------------------------- float32 precision, numpy inputs
 
 def steps_are(step):
     return lambda Xy: (np.diff(Xy[0][..., 0], axis=1) == step).all() and (Xy[1][:, 0] - Xy[0][:, -1, 0] == step).all()
@@ -162,7 +162,7 @@ def test_build_model_leaves_the_global_generators_alone(backend, request):
     assert draw() == expected
 
 
-# ----------------------------------------------------------------------------- 3, 4, 5. train
+# ----------------------------------------------------------------------------- train
 
 @pytest.fixture(scope="module")
 def models(torch, keras):
@@ -236,7 +236,7 @@ def test_a_model_with_nan_weights_is_refused(torch):
           (ValueError, r"^the model's weights hold NaN or inf \(a diverged run leaves them so\); build a new model$"))
 
 
-# ----------------------------------------------------------------------------- 1. student notebooks
+# ----------------------------------------------------------------------------- student notebooks
 
 def notebook(path, solution="answer = 42"):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Exercise"),
