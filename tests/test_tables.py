@@ -9,13 +9,15 @@ from rnnlab.experiments import COLUMNS
 
 @pytest.fixture
 def stored(tmp_path, monkeypatch):
-    monkeypatch.setattr(tables, "_files", lambda name: (tmp_path / f"{name}.csv", tmp_path / f"{name}.json"))
+    monkeypatch.setattr(tables, "_folder", lambda: tmp_path)
     return tmp_path
 
 
 def _write(folder, columns=COLUMNS, fmt=tables.FORMAT):
-    (folder / "maps.csv").write_text(",".join(columns) + "\n")
-    (folder / "maps.json").write_text(json.dumps({"format": fmt, "machine": "m"}))
+    data = (",".join(columns) + "\n").encode()
+    (folder / "maps.csv").write_bytes(data)
+    files = {"maps.csv": tables.fingerprint(data, "maps.csv")}
+    (folder / "maps.json").write_text(json.dumps({"format": fmt, "machine": "m", "files": files}))
 
 
 def test_shipped_tables_load_with_their_provenance():
