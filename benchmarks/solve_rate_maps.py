@@ -24,7 +24,7 @@ from report import commit, machine, versions  # noqa: E402
 
 from rnnlab.experiments import summarize  # noqa: E402
 from rnnlab.sweep import ResultStore, load_spec, run_sweep  # noqa: E402
-from rnnlab.tables import FORMAT, TABLES  # noqa: E402
+from rnnlab.tables import FORMAT, TABLES, fingerprint  # noqa: E402
 
 SPECS = {"maps": ["torch.toml", "keras.toml"], "ablations": ["ablations.toml"]}
 PACKAGE_TABLES = HERE.parent / "rnnlab" / "tables"
@@ -47,7 +47,8 @@ def export(name):
             "python": platform.python_version(), "versions": found, "keras_backend": os.environ.get(
                 "KERAS_BACKEND", "jax" if "jax" in found else "tensorflow"),
             "commit": commit(), "exported": time.strftime("%Y-%m-%d"), "runs": len(table),
-            "specs": {s: (HERE / "maps" / s).read_text() for s in SPECS[name]}}
+            "specs": {s: (HERE / "maps" / s).read_text() for s in SPECS[name]},
+            "files": {f"{name}.csv": fingerprint((PACKAGE_TABLES / f"{name}.csv").read_bytes(), f"{name}.csv")}}
     (PACKAGE_TABLES / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     summary = summarize(table)
     lines = [f"# {name}", "", TABLES[name] + ".", "",
