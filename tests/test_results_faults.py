@@ -9,6 +9,7 @@ import errno
 import json
 import math
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -259,12 +260,47 @@ def test_a_full_disk_keeps_the_stored_runs_whole_and_says_where(calls, tmp_path,
     _check_whole(tmp_path)
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 64 KiB tmpfs, where the platform allows mounting one (root on Linux), else the test is skipped."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(where)], capture_output=True).returncode:
+        pytest.skip("this machine does not allow mounting a tmpfs")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=True)
+
+
+def test_a_really_full_tmpfs(calls, tiny_disk, monkeypatch):
+    monkeypatch.setitem(experiments._RUNNERS, "adding", lambda run, progress: (calls.append(run.seed),
+                                                                               _outcome(run.seed, 20))[1])
+    fill = tiny_disk / "fill"
+    fill.write_bytes(b"\0" * 40_000)
+    out = tiny_disk / "out"
+    with pytest.raises(OSError) as info:
+        run_experiment("adding", out=out, **{**RUNS, "cells": ["rnn"], "seeds": 12})
+    assert info.value.errno == errno.ENOSPC and str(out) in info.value.filename and "runs stored before it are kept" \
+        in str(info.value)
+    store = _check_whole(out)
+    stored = len(store.rows())
+    assert 0 < stored < 12 and len(store.done()) == stored == len(calls) - 1
+    fill.unlink()
+    calls.clear()
+    assert len(run_experiment("adding", out=out, **{**RUNS, "cells": ["rnn"], "seeds": 12}).rows) == 12
+    assert len(calls) == 12 - stored
+    _check_whole(out)
+
+
 def test_the_cli_names_the_full_file(calls, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
     code = main(["run", "adding", "--cells", "rnn", "--seeds", "1", "--seq-len", "6", "--hidden", "4", "--epochs",
                  "1", "--out", str(tmp_path), "--no-progress"])
     err = capsys.readouterr().err
-    assert code == 1 and "No space left on device" in err and str(tmp_path / "histories.jsonl") in err
+    assert code == 1 and "No space left on device" in err and err.count(str(tmp_path / "histories.jsonl")) == 1
     assert "0 runs stored before it are kept" in err
 
 
