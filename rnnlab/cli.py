@@ -201,7 +201,12 @@ def run(args):
                             hidden_size=args.hidden, recipe=args.recipe, epochs=args.epochs,
                             progress=not args.no_progress, n_jobs=args.jobs, out=store.folder)
     _print_tables(result)
-    png = _figure(result, os.path.join(store.folder, f"{name}.png"))
+    png = os.path.join(store.folder, f"{name}.png")
+    try:
+        png = _figure(result, png)
+    except OSError as exc:  # e.g. a full disk: say which file, and that the runs are stored
+        raise OSError(exc.errno, f"{exc.strerror or exc}: could not write the figure {png} (the runs are stored in "
+                                 f"{store.results})", png) from exc
     reused = len(store.done()) - before
     if reused < len(result.rows) and before:
         print(f"\n{len(result.rows) - reused} of these runs were already in {store.results} and were not re-run")
@@ -254,7 +259,9 @@ def main(argv=None):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # e.g. the disk filled up while writing results
-        print(f"rnnlab: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        message = str(exc.strerror or exc)
+        named = exc.filename and str(exc.filename) not in message  # ResultStore's errors name the file already
+        print(f"rnnlab: error: {message}" + (f": {exc.filename}" if named else ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         out = getattr(args, "out", None)

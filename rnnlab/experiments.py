@@ -163,11 +163,17 @@ def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, se
     n_jobs = _check_n_jobs(n_jobs)
     if on_run is not None and not callable(on_run):
         raise TypeError(f"on_run must be callable, got {type(on_run).__name__}")
-    store = None
-    if out is not None:
-        store = ResultStore(out)
+    if out is None:
+        return _run_all(name, runs, progress, on_run, n_jobs, None)
+    store = ResultStore(out)
+    with store.writing():  # one writer per folder, held from before the first run to the last row
         done = {_key_tuple(k) for k in store.done()}
-        requested, runs = runs, [r for r in runs if _key_tuple(r.key) not in done]
+        _run_all(name, [r for r in runs if _key_tuple(r.key) not in done], progress, on_run, n_jobs, store)
+        return store.result([r.key for r in runs])
+
+
+def _run_all(name, runs, progress, on_run, n_jobs, store):
+    """Run ``runs``, appending each finished one to ``store`` (when given) as it finishes."""
     results = [None] * len(runs)
     bar = tqdm(total=len(runs), desc=name, disable=not progress or len(runs) <= 1)
     for index, row, history in _execute_all(runs, n_jobs, progress and len(runs) == 1):
@@ -183,8 +189,8 @@ def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, se
         first = result.failures[0]
         warnings.warn(f"{len(result.failures)} of {len(runs)} runs failed; the first: {first['cell']} on "
                       f"{first['backend']}, seed {first['seed']}, T={first['seq_len']}: {first['failure']}",
-                      RuntimeWarning, stacklevel=2)
-    return result if store is None else store.result([r.key for r in requested])
+                      RuntimeWarning, stacklevel=3)
+    return result
 
 
 def _execute_all(runs, n_jobs, progress):

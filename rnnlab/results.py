@@ -7,15 +7,19 @@ without importing torch, Keras or the training code.
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 import os
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from . import store_io
 from .history import History
 from .stats import wilson_interval
 
-RESULTS, HISTORIES = "results.csv", "histories.jsonl"
+RESULTS, HISTORIES, LOCK = "results.csv", "histories.jsonl", ".rnnlab.lock"
+LOCK_WAIT = 0.5  # seconds a writer waits for the folder's lock before refusing
 
 KEY = ["experiment", "cell", "backend", "seed", "seq_len", "hidden_size", "recipe", "max_epochs"]
 COLUMNS = KEY + ["activation", "solved", "epochs", "steps", "seconds", "loss", "val_loss", "val_metric",
@@ -74,7 +78,11 @@ def summarize(table):
 class ResultStore:
     """A results folder: ``results.csv`` (one row per finished run) and ``histories.jsonl`` (its curve).
 
-    The folder is created and checked for writing up front, so a bad ``out`` fails before any training.
+    The folder and the files in it are checked for writing up front, so a bad ``out`` fails before any training.
+    A run is written as one unit: its curve first, then its row, each flushed to disk (fsync); a row is counted
+    as done only with its curve. One process writes at a time: :meth:`writing` holds a lock on the folder (the
+    file ``.rnnlab.lock``), and a second writer is refused at once. The first writer repairs a torn last line
+    left by a killed run (the dropped bytes are kept in ``FILE.torn``) and says so.
     """
 
     def __init__(self, folder):
@@ -83,6 +91,9 @@ class ResultStore:
         self.folder = os.fspath(folder)
         if os.path.exists(self.folder) and not os.path.isdir(self.folder):
             raise ValueError(f"out {self.folder!r} is a file, not a folder")
+        self.results = os.path.join(self.folder, RESULTS)
+        self.histories = os.path.join(self.folder, HISTORIES)
+        self.lock_file = os.path.join(self.folder, LOCK)
         try:
             os.makedirs(self.folder, exist_ok=True)
             probe = os.path.join(self.folder, ".rnnlab-write-test")
@@ -91,80 +102,147 @@ class ResultStore:
             os.remove(probe)
         except OSError as exc:
             raise ValueError(f"out {self.folder!r} cannot be written: {exc.strerror or exc}") from None
-        self.results = os.path.join(self.folder, RESULTS)
-        self.histories = os.path.join(self.folder, HISTORIES)
+        for path in (self.results, self.histories, self.lock_file):
+            if os.path.exists(path):
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+                except OSError as exc:
+                    raise ValueError(f"{path} cannot be written ({exc.strerror or exc}): make it writable or "
+                                     "choose another out folder, then run the same command again") from None
         self._check_header()
 
     def _check_header(self):
-        if not os.path.exists(self.results) or os.path.getsize(self.results) == 0:
-            return
-        with open(self.results, newline="") as fh:
-            header = next(csv.reader(fh), [])
+        records = store_io.scan_csv(self.results).records
+        header = records[0][1] if records else COLUMNS
         if header != COLUMNS:
             raise ValueError(f"{self.results} was written by another version of rnnlab (columns {header}); "
                              "move it away or choose another out folder, then run the same command again")
 
+    @contextmanager
+    def writing(self):
+        """Hold the folder's writer lock (re-entrant within this thread); refuse at once when another rnnlab run
+        holds it. The outermost holder repairs a torn last line of either file first."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.lock_file, timeout=LOCK_WAIT, is_singleton=True)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise ValueError(f"out {self.folder!r} is being written by another rnnlab run (it holds "
+                             f"{self.lock_file}); wait for that run to finish, or choose another out folder") from None
+        try:
+            if lock.lock_counter == 1:
+                store_io.cut_torn_tail(self.histories, store_io.scan_jsonl(self.histories))
+                store_io.cut_torn_tail(self.results, store_io.scan_csv(self.results))
+            yield self
+        finally:
+            lock.release()
+
     def append(self, row, history):
-        """Write one finished run, flushed to disk before returning."""
-        new = not os.path.exists(self.results) or os.path.getsize(self.results) == 0
-        with open(self.results, "a", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-            if new:
+        """Write one finished run as a unit: its curve, then its row, each flushed to disk before returning."""
+        with self.writing():
+            def kept():
+                try:
+                    stored = f"the {len(self.rows())} runs stored before it are kept"
+                except (OSError, ValueError):
+                    stored = "the runs stored before it are kept"
+                return f"this run is not stored, {stored} in {self.folder}: free space and run the same command again"
+
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+            if not os.path.exists(self.results) or os.path.getsize(self.results) == 0:
                 writer.writeheader()
             writer.writerow(row)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if history is not None:
-            line = {"key": {k: row[k] for k in KEY}, "head": history.head, "target": history.target,
-                    "records": history.records}
-            with open(self.histories, "a") as fh:
-                fh.write(json.dumps(line) + "\n")
-                fh.flush()
+            curves = os.path.getsize(self.histories) if os.path.exists(self.histories) else 0
+            if history is not None:
+                line = {"key": {k: row[k] for k in KEY}, "head": history.head, "target": history.target,
+                        "records": history.records}
+                store_io.append_synced(self.histories, store_io.dumps(line) + "\n", kept)
+            try:
+                store_io.append_synced(self.results, buffer.getvalue(), kept)
+            except OSError:
+                store_io.cut_back(self.histories, curves)  # the run's curve goes with its row
+                raise
 
     def rows(self):
-        """The finished rows, the last per run key (a re-run replaces a failed one); [] when there are none."""
-        if not os.path.exists(self.results):
-            return []
+        """The finished rows, the last per run key (a re-run replaces a failed one); [] when there are none.
+        A torn last line is left out (the next writer removes it); a damaged line is skipped with a warning;
+        a value that cannot be read raises ValueError naming the file, line and column."""
+        scan = store_io.scan_csv(self.results)
+        store_io.report_damaged(self.results, scan)
         latest = {}
-        with open(self.results, newline="") as fh:
-            for raw in csv.DictReader(fh):
-                if None in raw or any(raw.get(c) is None for c in COLUMNS):
-                    continue  # a line cut short by a crash
-                row = _typed(raw)
-                latest[tuple(str(row[k]) for k in KEY)] = row
+        for line, fields in scan.records[1:]:
+            if len(fields) != len(COLUMNS):
+                store_io.report_damaged(self.results, _one(line, f"{len(fields)} fields, not {len(COLUMNS)}"))
+                continue
+            row = _typed(dict(zip(COLUMNS, fields)), f"{self.results}, line {line}")
+            latest[_key(row)] = row
         return list(latest.values())
 
+    def _curves(self):
+        """The curve of each run key (the last written), or None when ``histories.jsonl`` does not exist."""
+        if not os.path.exists(self.histories):
+            return None
+        scan = store_io.scan_jsonl(self.histories)
+        store_io.report_damaged(self.histories, scan)
+        curves = {}
+        for line, item in scan.records:
+            try:
+                history = History(head=item["head"], target=item["target"],
+                                  records=[store_io.numbers(r) for r in item["records"]])
+                curves[tuple(str(item["key"][k]) for k in KEY)] = history
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                store_io.report_damaged(self.histories, _one(line, f"not a curve: {exc}"))
+        return curves
+
+    def _stored(self):
+        """The rows with their curves; a finished row without its curve is named in a warning and left out of
+        :meth:`done` (it runs again). A folder without ``histories.jsonl`` (a table copied alone) keeps its rows."""
+        rows, curves = self.rows(), self._curves()
+        if curves is None:
+            return [(r, None, True) for r in rows]
+        out = [(r, None if r["failure"] else curves.get(_key(r)), True) for r in rows]
+        out = [(r, h, bool(r["failure"]) or h is not None) for r, h, _ in out]
+        missing = [r for r, _, ok in out if not ok]
+        if missing:
+            first = ", ".join(f"{k}={missing[0][k]}" for k in KEY)
+            warnings.warn(f"{self.results}: {len(missing)} finished run(s) have no curve in {self.histories} (the "
+                          f"first: {first}); they are not counted as done and run again", RuntimeWarning, stacklevel=3)
+        return out
+
     def done(self):
-        """Keys of the runs that finished without an error."""
-        return [{k: r[k] for k in KEY} for r in self.rows() if not r["failure"]]
+        """Keys of the runs that finished without an error and have their curve."""
+        return [{k: r[k] for k in KEY} for r, _, ok in self._stored() if ok and not r["failure"]]
 
     def result(self, keys=None):
         """An :class:`ExperimentResult` of the stored runs (only ``keys`` when given), with their histories."""
-        histories = {}
-        if os.path.exists(self.histories):
-            with open(self.histories) as fh:
-                for line in fh:
-                    try:
-                        item = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue
-                    history = History(head=item["head"], target=item["target"], records=item["records"])
-                    histories[tuple(str(item["key"][k]) for k in KEY)] = history
         wanted = None if keys is None else {tuple(str(k[c]) for c in KEY) for k in keys}
-        rows = [r for r in self.rows() if wanted is None or tuple(str(r[k]) for k in KEY) in wanted]
-        return ExperimentResult(rows, [histories.get(tuple(str(r[k]) for k in KEY)) for r in rows])
+        kept = [(r, h) for r, h, _ in self._stored() if wanted is None or _key(r) in wanted]
+        return ExperimentResult([r for r, _ in kept], [h for _, h in kept])
 
 
 _INTS = ("seed", "seq_len", "hidden_size", "max_epochs", "epochs", "steps")
 _FLOATS = ("seconds", "loss", "val_loss", "val_metric", "prediction", "error")
 
 
-def _typed(raw):
+def _key(row):
+    return tuple(str(row[k]) for k in KEY)
+
+
+def _one(line, reason):
+    scan = store_io.Scan()
+    scan.damaged.append((line, reason))
+    return scan
+
+
+def _typed(raw, where):
+    """A row read back: numbers and the ``solved`` flag typed; a value that is neither raises ValueError naming
+    the file, line and column."""
     row = dict(raw)
     for c in _INTS:
-        row[c] = int(row[c]) if row[c] not in ("", None) else None
+        row[c] = store_io.parse_int(row[c], f"{where}, column {c!r}")
     for c in _FLOATS:
-        row[c] = float(row[c]) if row[c] not in ("", None) else (math.nan if c != "prediction" else None)
-    row["solved"] = row["solved"] == "True"
+        row[c] = store_io.parse_float(row[c], f"{where}, column {c!r}", None if c == "prediction" else math.nan)
+    row["solved"] = store_io.parse_bool(row["solved"], f"{where}, column 'solved'")
     row["failure"] = row["failure"] or ""
     return row

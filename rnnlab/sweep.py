@@ -78,7 +78,8 @@ def run_sweep(parts, out, *, n_jobs=None, progress=True):
     before the first run trains."""
     store = ResultStore(out)
     plans = [plan(p["experiment"], **{k: v for k, v in p.items() if k != "experiment"}) for p in parts]
-    for part in parts:
-        args = {k: v for k, v in part.items() if k != "experiment"}
-        run_experiment(part["experiment"], **args, progress=progress, n_jobs=n_jobs, out=store.folder)
-    return store.result([run.key for runs in plans for run in runs])
+    with store.writing():  # a second sweep on the same folder is refused before its first run
+        for part in parts:
+            args = {k: v for k, v in part.items() if k != "experiment"}
+            run_experiment(part["experiment"], **args, progress=progress, n_jobs=n_jobs, out=store.folder)
+        return store.result([run.key for runs in plans for run in runs])
