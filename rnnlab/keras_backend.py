@@ -211,10 +211,13 @@ def build_char(cell, *, vocab_size, embedding_size, hidden_size, num_layers, dro
 
 
 def _stateful_twin(model, batch_size):
-    """A stateful copy of a character model for ``batch_size`` rows, with the same weights, states zeroed."""
+    """A stateful copy of a character model for ``batch_size`` rows, with copies of its weights, states zeroed.
+
+    Copies, not the same arrays: on JAX, ``predict_on_batch`` donates the arrays of the model it runs, so a twin
+    sharing the original's arrays would leave the original unusable ("Array has been deleted")."""
     twin = build_char(**dict(model.rnnlab_char, seed=None), batch_size=batch_size)
     for mine, theirs in zip(twin.trainable_variables, model.trainable_variables):
-        mine.assign(theirs.value)
+        mine.assign(np.array(keras.ops.convert_to_numpy(theirs.value)))
     return twin
 
 
