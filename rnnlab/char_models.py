@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validation import check_choice, check_float, check_int, check_seed
 from .backends import BACKENDS, CELLS, backend_of, load_adapter
-from .models import global_rngs_kept
+from .models import seeded_build
 from .params import count_parameters
 
 EMBEDDING_SIZE = 32
@@ -59,7 +59,7 @@ def build_char_model(cell, backend="torch", *, vocab_size, hidden_size=256, embe
     adapter = load_adapter(backend)
     config = {"cell": cell, "vocab_size": vocab_size, "embedding_size": embedding_size, "hidden_size": hidden_size,
               "num_layers": num_layers, "dropout": dropout, "seed": seed}
-    with global_rngs_kept():
+    with seeded_build():
         options = {"batch_size": batch_size} if "batch_size" in adapter.OPTIONS.get("build_char", ()) else {}
         model = adapter.build_char(**config, **options)
     model.rnnlab_char = config
