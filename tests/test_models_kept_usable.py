@@ -17,7 +17,9 @@ def snapshot(model):
     if backend_of(model) == "torch":
         return [v.detach().clone().numpy() for v in model.state_dict().values()]
     model.get_weights()  # every weight, the state included, is still readable
-    return [np.array(v.numpy(), copy=True) for v in model.trainable_variables]
+    import keras
+
+    return [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
 
 
 def assert_same(before, after):
