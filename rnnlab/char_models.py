@@ -21,8 +21,9 @@ import numpy as np
 
 from ._validation import check_choice, check_float, check_int, check_seed
 from .backends import BACKENDS, CELLS, backend_of, load_adapter
-from .models import global_rngs_kept
+from .models import seeded_build
 from .params import count_parameters
+from .settings import MAX_BATCH_SIZE, MAX_HIDDEN, MAX_LAYERS, MAX_LR, MAX_SAMPLE_LENGTH, MAX_VOCAB
 
 EMBEDDING_SIZE = 32
 
@@ -45,35 +46,39 @@ def build_char_model(cell, backend="torch", *, vocab_size, hidden_size=256, embe
     """
     check_choice(cell, "cell", CELLS)
     check_choice(backend, "backend", BACKENDS)
-    vocab_size = check_int(vocab_size, "vocab_size", min_value=2)
-    hidden_size = check_int(hidden_size, "hidden_size")
-    embedding_size = check_int(embedding_size, "embedding_size")
-    num_layers = check_int(num_layers, "num_layers")
+    vocab_size, hidden_size, embedding_size, num_layers = _check_sizes(vocab_size, hidden_size, embedding_size,
+                                                                       num_layers)
     dropout = check_float(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
     if dropout > 0 and num_layers == 1:
         raise ValueError(f"dropout={dropout} acts between stacked layers, so it needs num_layers >= 2; "
                          "use dropout=0.0 with a single layer")
     if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size")
+        batch_size = check_int(batch_size, "batch_size", max_value=MAX_BATCH_SIZE)
     seed = check_seed(seed)
     adapter = load_adapter(backend)
     config = {"cell": cell, "vocab_size": vocab_size, "embedding_size": embedding_size, "hidden_size": hidden_size,
               "num_layers": num_layers, "dropout": dropout, "seed": seed}
-    with global_rngs_kept():
+    with seeded_build():
         options = {"batch_size": batch_size} if "batch_size" in adapter.OPTIONS.get("build_char", ()) else {}
         model = adapter.build_char(**config, **options)
     model.rnnlab_char = config
     return model
 
 
+def _check_sizes(vocab_size, hidden_size, embedding_size, num_layers):
+    """The four sizes of a character model, each an int within its bound (:mod:`rnnlab.settings`)."""
+    return (check_int(vocab_size, "vocab_size", min_value=2, max_value=MAX_VOCAB),
+            check_int(hidden_size, "hidden_size", max_value=MAX_HIDDEN),
+            check_int(embedding_size, "embedding_size", max_value=MAX_HIDDEN),
+            check_int(num_layers, "num_layers", max_value=MAX_LAYERS))
+
+
 def count_char_parameters(cell, *, vocab_size, hidden_size, embedding_size=EMBEDDING_SIZE, num_layers=1,
                           backend="torch"):
     """Trainable parameters of :func:`build_char_model`'s model, counted from the shapes (no framework needed):
     embedding ``V*E`` + the recurrent layers (:func:`rnnlab.params.count_parameters`) + head ``H*V + V``."""
-    vocab_size = check_int(vocab_size, "vocab_size", min_value=2)
-    hidden_size = check_int(hidden_size, "hidden_size")
-    embedding_size = check_int(embedding_size, "embedding_size")
-    num_layers = check_int(num_layers, "num_layers")
+    vocab_size, hidden_size, embedding_size, num_layers = _check_sizes(vocab_size, hidden_size, embedding_size,
+                                                                       num_layers)
     recurrent = count_parameters(cell, embedding_size, hidden_size, backend)
     recurrent += (num_layers - 1) * count_parameters(cell, hidden_size, hidden_size, backend)
     return vocab_size * embedding_size + recurrent + hidden_size * vocab_size + vocab_size
@@ -89,13 +94,18 @@ def matching_hidden_size(cell, parameters, *, vocab_size, embedding_size=EMBEDDI
     if parameters < smallest:
         raise ValueError(f"parameters must be >= {smallest}, the size of a {cell} model with one hidden unit, "
                          f"got {parameters}")
+    largest = count_char_parameters(cell, vocab_size=vocab_size, hidden_size=MAX_HIDDEN,
+                                    embedding_size=embedding_size, num_layers=num_layers, backend=backend)
+    if parameters > largest:
+        raise ValueError(f"parameters must be <= {largest}, the size of a {cell} model with MAX_HIDDEN={MAX_HIDDEN} "
+                         f"hidden units, got {parameters}")
     best, hidden = None, 1
     while True:
         n = count_char_parameters(cell, vocab_size=vocab_size, hidden_size=hidden, embedding_size=embedding_size,
                                   num_layers=num_layers, backend=backend)
         if best is None or abs(n - parameters) < abs(best[1] - parameters):
             best = (hidden, n)
-        if n > parameters:
+        if n > parameters or hidden == MAX_HIDDEN:
             return best[0]
         hidden += 1
 
@@ -112,6 +122,10 @@ def stream_arrays(ids, *, batch_size, seq_len):
 
 def reset_keras_states(model):
     """Zero the state of every stateful recurrent layer of a Keras model (start of a pass over the text)."""
+    _config(model)
+    if backend_of(model) != "keras":
+        raise TypeError("model must be a Keras character model: a torch model carries its state explicitly "
+                        "(model(x, state)), so there is nothing to reset")
     for layer in model.layers:
         if getattr(layer, "stateful", False):
             layer.reset_states()
@@ -123,6 +137,24 @@ def _config(model, name="model"):
         raise TypeError(f"{name} must be a character model made by rnnlab.char_models.build_char_model, "
                         f"got {type(model).__name__}")
     return config
+
+
+def _check_char_ids(ids, name, model, *, min_length=1):
+    """``ids`` as a 1-D int64 array of ids the model knows: integers in [0, vocab_size), at least ``min_length``."""
+    vocab_size = _config(model)["vocab_size"]
+    if isinstance(ids, str):
+        raise TypeError(f"{name} must be integer ids, got a string: encode it with Vocabulary.encode first")
+    arr = np.asarray(ids)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must be integer ids in [0, {vocab_size}), got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of ids, got shape {arr.shape}")
+    if len(arr) < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} id(s), got {len(arr)}")
+    if arr.size and (arr.min() < 0 or arr.max() >= vocab_size):
+        bad = arr.min() if arr.min() < 0 else arr.max()
+        raise ValueError(f"{name} must be ids in [0, vocab_size={vocab_size}), got {int(bad)}")
+    return arr.astype(np.int64)
 
 
 def _check_vocab(model, vocab):
@@ -140,7 +172,7 @@ def bits_per_char(model, ids, *, batch_size=64, seq_len=100):
     :class:`rnnlab.text.StreamBatches` yields; its last partial window is left out)."""
     from .text import StreamBatches
 
-    _config(model)
+    ids = _check_char_ids(ids, "ids", model)
     batches = StreamBatches(ids, batch_size=batch_size, seq_len=seq_len)
     adapter = load_adapter(backend_of(model))
     nats, count = adapter.char_cross_entropy_sum(model, batches)
@@ -161,14 +193,18 @@ def sample(model, vocab, *, prime, length, temperature=1.0, seed=0):
     if unknown:
         raise ValueError(f"prime contains characters outside the vocabulary: {''.join(unknown)!r}; "
                          f"allowed: {''.join(vocab.chars)!r}")
-    length = check_int(length, "length")
+    length = check_int(length, "length", max_value=MAX_SAMPLE_LENGTH)
     temperature = check_float(temperature, "temperature", low=0.0, low_inclusive=False)
     rng = np.random.default_rng(check_seed(seed))
     feed = load_adapter(backend_of(model)).char_stepper(model)
     logits = feed(vocab.encode(prime))
     drawn = []
     for _ in range(length):
-        z = logits.astype(np.float64) / temperature
+        with np.errstate(over="ignore"):
+            z = logits.astype(np.float64) / temperature
+        if not np.isfinite(z).all():
+            raise ValueError(f"temperature={temperature} is too small: the logits divided by it overflow "
+                             f"(largest logit {float(np.abs(logits).max()):.3g}); use a larger temperature")
         p = np.exp(z - z.max())
         drawn.append(int(rng.choice(len(p), p=p / p.sum())))
         logits = feed(np.array(drawn[-1:], dtype=np.int64))
@@ -178,8 +214,8 @@ def sample(model, vocab, *, prime, length, temperature=1.0, seed=0):
 def hidden_states(model, ids):
     """The last recurrent layer's hidden state at every character of ``ids`` (one stream from a zero state),
     as a numpy array (time, hidden_size)."""
-    _config(model)
-    return load_adapter(backend_of(model)).char_hidden_states(model, np.asarray(ids, dtype=np.int64))
+    ids = _check_char_ids(ids, "ids", model)
+    return load_adapter(backend_of(model)).char_hidden_states(model, ids)
 
 
 def train_torch(model, train_ids, val_ids, *, steps, batch_size, seq_len, lr=3e-3, decay_steps=None, clip_norm=5.0,
@@ -197,16 +233,29 @@ def train_torch(model, train_ids, val_ids, *, steps, batch_size, seq_len, lr=3e-
     from .text import StreamBatches
 
     _config(model)
+    if backend_of(model) != "torch":
+        raise TypeError("model must be a torch character model; train a Keras one with its own fit "
+                        "(see stream_arrays)")
     steps = check_int(steps, "steps")
     eval_every = check_int(eval_every, "eval_every")
-    lr = check_float(lr, "lr", low=0.0, low_inclusive=False)
+    lr = check_float(lr, "lr", low=0.0, high=MAX_LR, low_inclusive=False)
     clip_norm = check_float(clip_norm, "clip_norm", low=0.0, low_inclusive=False)
-    torch.manual_seed(check_seed(seed))  # dropout masks
-    batches = StreamBatches(train_ids, batch_size=batch_size, seq_len=seq_len)
+    if decay_steps is not None:
+        decay_steps = check_int(decay_steps, "decay_steps")
+    if on_eval is not None and not callable(on_eval):
+        raise TypeError(f"on_eval must be callable or None, got {type(on_eval).__name__}")
+    seed = check_seed(seed)
+    batches = StreamBatches(_check_char_ids(train_ids, "train_ids", model), batch_size=batch_size, seq_len=seq_len)
+    val_ids = _check_char_ids(val_ids, "val_ids", model)
+    try:  # evaluated every eval_every steps: refused now rather than after training
+        StreamBatches(val_ids, batch_size=batch_size, seq_len=seq_len)
+    except ValueError as exc:
+        raise ValueError(f"val_ids cannot be evaluated: {exc}") from None
+    torch.manual_seed(seed)  # dropout masks
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scheduler = None
     if decay_steps is not None:
-        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=check_int(decay_steps, "decay_steps"))
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=decay_steps)
     records, step, seconds, losses = [], 0, 0.0, []
     model.train()
     while step < steps:

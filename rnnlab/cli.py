@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 
 from .backends import BACKENDS, available_backends, install_hint, keras_backend_name
-from .settings import EXPERIMENT_DEFAULTS
+from .settings import EXPERIMENT_DEFAULTS, MAX_JOBS
 
 
 def _default(field):
@@ -43,9 +43,9 @@ def _jobs(value):
         jobs = int(value)
     except ValueError:
         jobs = 0
-    if jobs < 1 and jobs != -1:
-        raise argparse.ArgumentTypeError(f"--jobs takes a positive number of worker processes or -1 (every core), "
-                                         f"got {value!r}")
+    if (jobs < 1 and jobs != -1) or jobs > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"--jobs takes a positive number of worker processes, at most {MAX_JOBS}, "
+                                         f"or -1 (every core), got {value!r}")
     return jobs
 
 

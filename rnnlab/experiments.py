@@ -19,8 +19,8 @@ from ._validation import check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS, require
 from .data import Scaler, adding_task, first_token_task, next_number_task
 from .models import build_model, gate_biases
-from .settings import (EXPERIMENT_DEFAULTS, MAX_EPOCHS, MAX_HIDDEN, MAX_SEEDS, MAX_SEQ_LEN, SOLVE_ACCURACY,
-                       SOLVE_ERROR, SOLVE_MSE, use_one_thread)
+from .settings import (EXPERIMENT_DEFAULTS, MAX_EPOCHS, MAX_HIDDEN, MAX_JOBS, MAX_SEEDS, MAX_SEQ_LEN,
+                       SOLVE_ACCURACY, SOLVE_ERROR, SOLVE_MSE, use_one_thread)
 from .results import COLUMNS, KEY, ExperimentResult, ResultStore, summarize
 from .training import predict, train
 
@@ -132,7 +132,7 @@ def _key_tuple(key):
 def _check_n_jobs(n_jobs):
     if n_jobs is None or n_jobs == -1:
         return n_jobs
-    return check_int(n_jobs, "n_jobs (a positive int, -1 for every core, or None)")
+    return check_int(n_jobs, f"n_jobs (a positive int up to {MAX_JOBS}, -1 for every core, or None)", max_value=MAX_JOBS)
 
 
 def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, seq_len=None, hidden_size=None,

@@ -192,29 +192,39 @@ def build_char(cell, *, vocab_size, embedding_size, hidden_size, num_layers, dro
     """Functional model: ids (batch, time) → Embedding → ``num_layers`` recurrent layers returning sequences
     ('rnn_1', 'rnn_2', …; Dropout between them) → Dense 'head' logits. With ``batch_size`` the batch size is
     fixed and the recurrent layers are stateful (their state is then a non-trainable weight); ``seed=None``
-    leaves Keras's global seed alone (for copies that receive the weights of another model). The embedding
+    makes a copy that will receive the weights of another model: its layers start from zeros and fixed seeds, so
+    building it draws from no random generator (Keras's unseeded initializers and layers draw their seeds from
+    Python's global generator, which a seeded build in another thread relies on). The embedding
     starts from N(0, 1) like torch's ``nn.Embedding``: from Keras's default (uniform in ±0.05) notebook 05's
     Keras LSTM was at 4.67 validation bpc after its 100 steps instead of 3.30."""
-    if seed is not None:
+    copy = seed is None
+    if not copy:
         set_seed(seed)
+    fixed = {"seed": 0} if copy else {}  # the layers' own dropout generators
+    zeros = {"kernel_initializer": "zeros"} if copy else {}
+    recurrent_zeros = {"recurrent_initializer": "zeros"} if copy else {}
     stateful = batch_size is not None
     inputs = keras.Input(shape=(None,), batch_size=batch_size, dtype="int32", name="characters")
     x = layers.Embedding(vocab_size, embedding_size, name="embedding",
-                         embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0))(inputs)
+                         embeddings_initializer="zeros" if copy else keras.initializers.RandomNormal(stddev=1.0))(inputs)
     for i in range(1, num_layers + 1):
         if i > 1 and dropout > 0:
-            x = layers.Dropout(dropout, name=f"dropout_{i - 1}")(x)
+            x = layers.Dropout(dropout, name=f"dropout_{i - 1}", **fixed)(x)
         layer = (_STATEFUL_LAYERS if stateful else _LAYERS)[cell]
-        x = layer(hidden_size, return_sequences=True, stateful=stateful, name=f"rnn_{i}")(x)
-    outputs = layers.Dense(vocab_size, name="head")(x)
+        x = layer(hidden_size, return_sequences=True, stateful=stateful, name=f"rnn_{i}", **fixed, **zeros,
+                  **recurrent_zeros)(x)
+    outputs = layers.Dense(vocab_size, name="head", **zeros)(x)
     return keras.Model(inputs, outputs, name=f"char_{cell}")
 
 
 def _stateful_twin(model, batch_size):
-    """A stateful copy of a character model for ``batch_size`` rows, with the same weights, states zeroed."""
+    """A stateful copy of a character model for ``batch_size`` rows, with copies of its weights, states zeroed.
+
+    Copies, not the same arrays: on JAX, ``predict_on_batch`` donates the arrays of the model it runs, so a twin
+    sharing the original's arrays would leave the original unusable ("Array has been deleted")."""
     twin = build_char(**dict(model.rnnlab_char, seed=None), batch_size=batch_size)
     for mine, theirs in zip(twin.trainable_variables, model.trainable_variables):
-        mine.assign(theirs.value)
+        mine.assign(np.array(keras.ops.convert_to_numpy(theirs.value)))
     return twin
 
 

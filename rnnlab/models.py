@@ -5,6 +5,7 @@ import contextlib
 import numbers
 import random
 import sys
+import threading
 
 import numpy as np
 
@@ -48,13 +49,25 @@ def build_model(cell, backend="torch", *, input_size=1, hidden_size=16, output_s
                          f"(torch's nn.{cell.upper()} is tanh-only); use activation='tanh' or backend='keras'")
     keep_bias = gate_biases(cell, forget_bias, hidden_size, seq_len, seed)
     adapter = load_adapter(backend)
-    with global_rngs_kept():
+    with seeded_build():
         model = adapter.build(cell, input_size=input_size, hidden_size=hidden_size, output_size=output_size,
                               activation=activation, seed=seed)
     if keep_bias is not None:
         adapter.set_gate_biases(model, cell, *keep_bias)
     model.rnnlab_head = head
     return model
+
+
+# Building seeds generators every thread shares (torch's, Python's, numpy's): one build at a time, so that a
+# model built from several threads gets the same weights as when built alone, and every generator is restored.
+_BUILD_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def seeded_build():
+    """The block runs alone among rnnlab's model builds, the global random generators restored afterwards."""
+    with _BUILD_LOCK, global_rngs_kept():
+        yield
 
 
 @contextlib.contextmanager

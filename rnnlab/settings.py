@@ -35,6 +35,14 @@ MAX_SEEDS = 100_000        # a seed count N runs seeds 0..N-1
 MAX_SEQ_LEN = 100_000      # steps per sequence in an experiment
 MAX_EPOCHS = 100_000       # an epoch budget that overrides a recipe's
 MAX_HIDDEN = 4096          # a larger layer does not fit the teaching budget of a laptop or Colab
+MAX_VOCAB = 65_536         # distinct characters of a character model (a 4096-unit head over it is already 1 GB)
+MAX_BATCH_SIZE = 100_000   # rows of a stateful Keras character model's fixed batch (state: rows x hidden)
+MAX_LAYERS = 16            # stacked recurrent layers of a character model
+MAX_SAMPLE_LENGTH = 100_000  # characters drawn by one call to rnnlab.char_models.sample
+MAX_NGRAM_ORDER = 32       # n of an n-gram model (each order adds a table over the training text)
+MAX_LR = 10.0
+"""The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
+MAX_JOBS = 64              # worker processes of a run or sweep (-1, one per core, is bounded by the machine)
 
 # One thread per process: worker processes of a sweep, benchmark children, notebook kernels under test.
 ONE_THREAD_ENV = MappingProxyType({

@@ -10,14 +10,13 @@ from .backends import backend_of, load_adapter
 from .history import HEADS, History, TrainingDiverged
 from .models import global_rngs_kept
 from .progress import bars_closed_on_error
+from .settings import MAX_LR
 from .weights import _head, _recurrent_layer
 
 __all__ = ["DEVICES", "MAX_LR", "SCHEDULES", "History", "TrainingDiverged", "predict", "train"]
 
 DEVICES = ("auto", "cpu", "gpu")
 SCHEDULES = ("constant", "cosine")
-MAX_LR = 10.0
-"""The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
 
 
 def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1e-3, lr_schedule="constant",

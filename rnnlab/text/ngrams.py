@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from .._validation import check_float, check_int
+from ..settings import MAX_NGRAM_ORDER
 from ._checks import _check_below, _check_ids, _check_vocab_size, _vocab_for
 
 
@@ -73,7 +74,7 @@ class _CountModel:
     vocab_size: int
 
     def _prepare(self, train, n, vocab_size):
-        n = check_int(n, "n")
+        n = check_int(n, "n", max_value=MAX_NGRAM_ORDER)
         train = _check_ids(train, "train")
         self._use(_Grams(train, n, _check_vocab_size(vocab_size, train)), n)
 
@@ -244,7 +245,7 @@ def best_ngram(train, val, test, *, max_n=8, discount=None, vocab_size=None):
     """Fit Kneser–Ney n-grams on ``train`` for n = 1..max_n, keep the n with the lowest validation bpc and
     report its bpc on ``test`` (the test text plays no part in the choice). The n-gram tables and the
     validation look-ups are built once for max_n and shared by every n."""
-    max_n = check_int(max_n, "max_n")
+    max_n = check_int(max_n, "max_n", max_value=MAX_NGRAM_ORDER)
     if discount is not None:
         discount = check_float(discount, "discount", low=0, high=1, low_inclusive=False)
     vocab_size = _vocab_for(vocab_size, train=train, val=val, test=test)
