@@ -10,13 +10,10 @@ ONE_THREAD = {**ONE_THREAD_ENV, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """'PROCESSOR, N cores, Python X.Y.Z': the processor first, which rnnlab.tables.measured_here compares."""
+    from rnnlab.tables import processor
+
+    return f"{processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def commit():

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import platform
 import zipfile
 from importlib import resources
 
@@ -115,6 +116,22 @@ def _verified(name, info, filename):
     if found != measured:  # the sidecar disagrees with itself
         raise _damaged(name, counted)
     return data
+
+
+def processor():
+    """This machine's processor by its model name, as the benchmarks record it first in a table's ``machine``."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            return next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def measured_here(name):
+    """True when this processor is the one that measured table ``name``. Only there is a stored run repeated
+    exactly: another processor may round differently (other vector instructions), and a training run near the
+    edge of solving can then end the other way."""
+    return about(name)["machine"].split(",")[0].strip() == processor()
 
 
 def about(name):

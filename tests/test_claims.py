@@ -1,5 +1,11 @@
 """The sentences the README and notebooks state, re-measured: the classic demo live, and slices of the stored
-10-seed tables (rnnlab/tables) re-run with the same seeds and budget, which must end the same way.
+10-seed tables (rnnlab/tables) re-run with the same seeds and budget.
+
+On the CPU a table was measured on, every re-run seed must end as stored: the arithmetic is the same. On another
+CPU the libraries round differently (other vector instructions), and a single run is a chaotic function of its
+rounding: the same seed can end the other way (this machine's Intel Xeon flips 2 of the AMD EPYC's rows). There a
+mismatch re-runs every stored seed of its group and compares the solve counts with Fisher's exact test: a change
+that breaks a sentence (10/10 becoming 2/10) fails it, rounding noise does not.
 
 Marked slow: a few minutes on a 2-core CPU. ``make test`` runs them; ``pytest -m 'not slow'`` skips them.
 """
@@ -39,9 +45,27 @@ def replay(name, **where):
     return both
 
 
-def _same_outcome(both):
+GROUP = ["experiment", "cell", "backend", "seq_len", "hidden_size", "recipe", "max_epochs"]
+ALPHA = 0.01   # a group's live and stored solve counts may differ by rounding noise, not by more
+
+
+def _same_outcome(both, name="maps"):
+    """Every replayed row ends as stored; on another CPU than the table's, a group with a flipped row is re-run on
+    all its stored seeds and its solve count must not differ from the stored one (Fisher's exact test, ALPHA)."""
     mismatched = both[both.solved != both.solved_stored]
-    assert mismatched.empty, mismatched[KEY + ["solved", "solved_stored", "val_metric", "val_metric_stored"]]
+    if mismatched.empty:
+        return
+    columns = KEY + ["solved", "solved_stored", "val_metric", "val_metric_stored"]
+    assert not tables.measured_here(name), \
+        f"on the processor that measured {name!r}, these runs ended otherwise:\n{mismatched[columns]}"
+    from scipy.stats import fisher_exact
+
+    for _, row in mismatched.drop_duplicates(GROUP).iterrows():
+        group = replay(name, **{c: row[c] for c in GROUP})
+        live, stored, n = int(group.solved.sum()), int(group.solved_stored.sum()), len(group)
+        p = fisher_exact([[live, n - live], [stored, n - stored]]).pvalue
+        assert p >= ALPHA, (f"{row['cell']} on {row['backend']}, {row['experiment']} T={row['seq_len']} recipe "
+                            f"{row['recipe']}: solved {live}/{n} here against {stored}/{n} stored (Fisher p={p:.3g})")
 
 
 def test_original_long_dependency_demo_stays_at_chance_for_both_cells():
@@ -80,7 +104,7 @@ def test_first_token_map_keras_replays():
 def test_ablation_rows_replay():
     needs("torch")
     _same_outcome(replay("ablations", seed=0, recipe=["rnnlab-forget_bias", "original+forget_bias",
-                                                      "rnnlab-scaling", "original+scaling"]))
+                                                      "rnnlab-scaling", "original+scaling"]), "ablations")
 
 
 @pytest.mark.parametrize("backend", ["torch", "keras"])

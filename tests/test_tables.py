@@ -59,3 +59,13 @@ def test_other_columns_name_the_command(stored):
 def test_unknown_table():
     with pytest.raises(ValueError, match="name must be one of"):
         tables.load("speeds")
+
+
+def test_measured_here_compares_this_processor_with_the_tables(monkeypatch):
+    from rnnlab import tables as real_tables
+
+    recorded = real_tables.about("maps")["machine"].split(",")[0].strip()
+    monkeypatch.setattr(real_tables, "processor", lambda: recorded)
+    assert real_tables.measured_here("maps")
+    monkeypatch.setattr(real_tables, "processor", lambda: recorded + " (another model)")
+    assert not real_tables.measured_here("maps")
