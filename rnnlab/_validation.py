@@ -93,3 +93,15 @@ def check_array(x, name, *, ndim=None, dtype=np.float32, scalar_ok=False):
 def check_same_length(x, y, x_name="X", y_name="y"):
     if len(x) != len(y):
         raise ValueError(f"{x_name} and {y_name} must have the same number of samples, got {len(x)} and {len(y)}")
+
+
+def check_axes(ax, name="ax", *, allow_none=True):
+    """Return ``ax`` if it is a matplotlib Axes (or None when ``allow_none``), else raise naming ``name``."""
+    if ax is None and allow_none:
+        return None
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        allowed = "a matplotlib Axes or None" if allow_none else "a matplotlib Axes"
+        raise TypeError(f"{name} must be {allowed}, got {type(ax).__name__} {ax!r}")
+    return ax

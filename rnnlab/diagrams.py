@@ -5,7 +5,7 @@ step t; dashed arrows carry the state to step t+1, where it enters again on the 
 """
 from __future__ import annotations
 
-from ._validation import check_int
+from ._validation import check_axes, check_int
 from .plotting import CELL_COLORS, _mix
 
 INK = "#333333"
@@ -89,7 +89,7 @@ def draw_unrolled_rnn(steps=4, ax=None):
     import matplotlib.pyplot as plt
 
     steps = check_int(steps, "steps", max_value=8)
-    if ax is None:
+    if check_axes(ax) is None:
         _, ax = plt.subplots(figsize=(2.1 * steps + 1, 3))
     cell = CELL_COLORS["rnn"]
     for t in range(steps):
@@ -113,7 +113,7 @@ def draw_lstm_cell(ax=None):
     f_t and added to; h_t = o_t ⊙ tanh(c_t) leaves to the right and returns as h_{t-1} of the next step."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    if check_axes(ax) is None:
         _, ax = plt.subplots(figsize=(14, 5.8))
     color = CELL_COLORS["lstm"]
     gate_fill = _mix(color, "white", 0.75)
@@ -178,7 +178,7 @@ def draw_gru_cell(ax=None):
     right and returns as h_{t-1} of the next step."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    if check_axes(ax) is None:
         _, ax = plt.subplots(figsize=(14, 5.8))
     color = CELL_COLORS["gru"]
     gate_fill = _mix(color, "white", 0.75)

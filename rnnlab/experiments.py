@@ -15,7 +15,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import recipes as _recipes
-from ._validation import check_choice, check_int, check_seed
+from ._validation import check_bool, check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS, require
 from .data import Scaler, adding_task, first_token_task, next_number_task
 from .models import build_model, gate_biases
@@ -161,6 +161,7 @@ def run_experiment(name, *, cells=("rnn", "lstm"), backends="torch", seeds=3, se
     runs = plan(name, cells=cells, backends=backends, seeds=seeds, seq_len=seq_len, hidden_size=hidden_size,
                 recipe=recipe, epochs=epochs)
     n_jobs = _check_n_jobs(n_jobs)
+    progress = check_bool(progress, "progress")
     if on_run is not None and not callable(on_run):
         raise TypeError(f"on_run must be callable, got {type(on_run).__name__}")
     if out is None:

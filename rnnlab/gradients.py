@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_same_length
+from ._validation import check_array, check_axes, check_choice, check_same_length
 from .backends import backend_of
 from .weights import _head, get_weights
 
@@ -137,6 +137,7 @@ def plot_gradient_norms(norms_by_label, ax=None, *, title="How far back the grad
     ('LSTM, chrono') takes the cell's colour from :mod:`rnnlab.plotting`, others the Axes' colour cycle;
     lines of the same colour differ in line style.
     """
+    check_axes(ax)
     if not isinstance(norms_by_label, dict) or not norms_by_label:
         raise TypeError(f"norms_by_label must be a non-empty dict label -> norms, got {norms_by_label!r}")
     curves = {label: check_array(norms, f"norms_by_label[{label!r}]", ndim=1)

@@ -12,7 +12,7 @@ has an input matrix (h x i), a recurrent matrix (h x h) and biases:
 """
 from __future__ import annotations
 
-from ._validation import check_choice, check_int
+from ._validation import check_bool, check_choice, check_int
 from .backends import BACKENDS, CELLS
 
 GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -31,8 +31,7 @@ def count_parameters(cell, input_size, hidden_size, backend, *, reset_after=True
     input_size = check_int(input_size, "input_size")
     hidden_size = check_int(hidden_size, "hidden_size")
     check_choice(backend, "backend", BACKENDS)
-    if not isinstance(reset_after, bool):
-        raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+    reset_after = check_bool(reset_after, "reset_after")
     biases = _bias_vectors(cell, backend, reset_after)
     return GATE_BLOCKS[cell] * hidden_size * (input_size + hidden_size + biases)
 

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import check_axes, check_choice
 
 X_AXES = ("epoch", "steps")
 
@@ -110,7 +110,7 @@ def plot_curves(result, metric=None, *, x="steps", ax=None):
     for label, (row, _) in groups.items():
         families.setdefault((row["cell"], row["backend"], row["recipe"]), []).append(label)
     other_recipes = sorted({row["recipe"] for row, _ in runs} - set(RECIPE_STYLES))
-    if ax is None:
+    if check_axes(ax) is None:
         _, ax = plt.subplots(figsize=(7, 4))
     for (cell, backend, recipe), labels in families.items():
         base = CELL_COLORS[cell]
@@ -147,6 +147,7 @@ def plot_solve_rates(table, ax=None):
     import matplotlib.pyplot as plt
     import pandas as pd
 
+    check_axes(ax)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
     missing = [c for c in SOLVE_RATE_COLUMNS if c not in table.columns]
@@ -202,7 +203,7 @@ def save_figure(ax, path):
     """Write the figure holding ``ax`` as a PNG and close it."""
     import matplotlib.pyplot as plt
 
-    fig = ax.figure
+    fig = check_axes(ax, allow_none=False).figure
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=120)
     plt.close(fig)

@@ -45,6 +45,7 @@ import numpy as np
 from ._validation import check_array, check_choice, check_float, check_int
 from .backends import CELLS, backend_of
 from .models import ACTIVATIONS
+from .settings import MAX_HIDDEN, MAX_VOCAB
 
 GATES = {"rnn": ("",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 TORCH_ORDER = GATES  # the neutral gate order is torch's
@@ -113,8 +114,8 @@ class CellWeights:
 def random_weights(cell, input_size, hidden_size, *, activation="tanh", reset_after=True, scale=None, seed=0):
     """Weights drawn uniformly from [-scale, scale] (default ``1/sqrt(hidden_size)``, torch's initialisation)."""
     check_choice(cell, "cell", CELLS)
-    input_size = check_int(input_size, "input_size")
-    hidden_size = check_int(hidden_size, "hidden_size")
+    input_size = check_int(input_size, "input_size", max_value=MAX_VOCAB)
+    hidden_size = check_int(hidden_size, "hidden_size", max_value=MAX_HIDDEN)
     seed = check_int(seed, "seed", min_value=0)
     scale = hidden_size ** -0.5 if scale is None else check_float(scale, "scale", low=0, low_inclusive=False)
     rng = np.random.default_rng(seed)

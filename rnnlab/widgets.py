@@ -4,7 +4,7 @@ The button's work is done by :func:`train_and_plot`, a plain function that tests
 """
 from __future__ import annotations
 
-from ._validation import check_choice
+from ._validation import check_bool, check_choice, check_seed
 from .backends import BACKENDS, CELLS
 from .experiments import EXPERIMENTS, run_experiment
 from .settings import EXPERIMENT_DEFAULTS, SOLVE_ERROR
@@ -26,6 +26,12 @@ def describe(row):
     if missing is None or missing:
         raise TypeError(f"row must be a row of an experiment table (a dict with {missing or 'its columns'}), "
                         f"got {row!r}")
+    outcome = ("failure",) if row.get("failure") else \
+        ("prediction", "error", "solved", "seconds") if row["experiment"] == "next_number" else \
+        ("steps", "solved", "seconds", "val_metric")
+    missing = [k for k in outcome if k not in row]
+    if missing:
+        raise ValueError(f"row must be a row of an experiment table; this one has no {missing}")
     where = f"{row['cell']} on {row['backend']}, T={row['seq_len']}, hidden={row['hidden_size']}, recipe {row['recipe']}"
     if row.get("failure"):
         return f"{where}: failed: {row['failure']}"
@@ -50,6 +56,14 @@ def train_and_plot(experiment, *, cell, backend, seq_len, hidden_size, recipe="r
 
     from .plotting import plot_curves
 
+    check_choice(experiment, "experiment", EXPERIMENTS)
+    check_choice(cell, "cell", CELLS)        # one run: a single cell, backend, length, size and seed
+    check_choice(backend, "backend", BACKENDS)
+    for value, label in ((seq_len, "seq_len"), (hidden_size, "hidden_size")):
+        if isinstance(value, (list, tuple, range)) or hasattr(value, "__array__"):
+            raise TypeError(f"{label} must be one integer, got {type(value).__name__} {value!r}")
+    seed = check_seed(seed)
+    progress = check_bool(progress, "progress")
     result = run_experiment(experiment, cells=cell, backends=backend, seeds=[seed], seq_len=seq_len,
                             hidden_size=hidden_size, recipe=recipe, epochs=epochs, progress=progress)
     if result.failures:

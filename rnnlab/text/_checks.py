@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+from ..settings import MAX_VOCAB
+
 
 def _check_text(text, name, *, allow_empty=False):
     if not isinstance(text, str):
@@ -44,6 +46,8 @@ def _check_vocab_size(vocab_size, *arrays):
         return needed
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral):
         raise TypeError(f"vocab_size must be an integer or None, got {type(vocab_size).__name__} {vocab_size!r}")
+    if vocab_size > MAX_VOCAB:
+        raise ValueError(f"vocab_size must be <= {MAX_VOCAB} (rnnlab.settings.MAX_VOCAB), got {vocab_size}")
     if vocab_size < needed:
         raise ValueError(f"vocab_size must be at least the largest id + 1 = {needed}, got {vocab_size}")
     return int(vocab_size)
