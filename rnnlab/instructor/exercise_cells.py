@@ -72,7 +72,8 @@ def find_exercises(path, nb, coding, discussion):
     for i, cell in enumerate(nb.cells):
         if ANSWER_TAG not in cell_tags(cell):
             continue
-        ex_id = cell.metadata.get(RNNLAB_METADATA, {}).get(EXERCISE_KEY)
+        own = cell.metadata.get(RNNLAB_METADATA, {})
+        ex_id = own.get(EXERCISE_KEY) if isinstance(own, dict) else None
         if cell.cell_type != "markdown" or not isinstance(ex_id, str):
             raise ValueError(f"{where}, cell {i}: an answer cell must be markdown with metadata "
                              "rnnlab.exercise set to the exercise id, e.g. \"01-2\"")

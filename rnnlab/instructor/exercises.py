@@ -12,7 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CodingExercise", "DiscussionExercise", "hidden_test_lines", "load_exercises"]
+__all__ = ["MAX_POINTS", "CodingExercise", "DiscussionExercise", "hidden_test_lines", "load_exercises"]
+
+MAX_POINTS = 1e6   # points of one exercise; inf (or a 1e400 that TOML reads as inf) would be written as invalid JSON
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ def _field(entry, key, where, toml_path, kind=str):
     if kind is str and (not isinstance(value, str) or not value.strip()):
         raise ValueError(f"{toml_path}: {where}: {key} must be a non-empty string, got {value!r}")
     if kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{toml_path}: {where}: points must be a positive number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_POINTS:
+            raise ValueError(f"{toml_path}: {where}: points must be a positive finite number up to {MAX_POINTS:g}, "
+                             f"got {value!r}")
         value = float(value)
     return value
 

@@ -89,7 +89,10 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
             nb, _ = clear_all.preprocess(nb, {})
             nb.metadata.pop("widgets", None)
         else:
-            _drop_run_traces(nb)
+            try:
+                _drop_run_traces(nb)
+            except ValueError as exc:
+                raise ValueError(f"{source_path}: {exc}") from None
         rewrite(nb, source_path)
         try:
             nbformat.validate(nb)
@@ -119,11 +122,17 @@ def _drop_run_traces(nb):
 
 def _prune_widget_state(nb):
     """Keep the saved state of the widgets the notebook's outputs display and of the models they refer to."""
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state")
-    if state is None:
-        return
-    wanted = [o.data[WIDGET_VIEW]["model_id"] for c in nb.cells for o in c.get("outputs", [])
-              if WIDGET_VIEW in o.get("data", {})]
+    state = nb.metadata.get("widgets")
+    for key in ("widgets", WIDGET_STATE, "state"):   # metadata.widgets[WIDGET_STATE].state, each a mapping
+        if state is None:
+            return
+        if not isinstance(state, dict):
+            raise ValueError(f"the saved widget state must be a mapping at {key!r}, got {type(state).__name__}; "
+                             "clear it in Jupyter (Widgets > Clear Saved Widget State)")
+        if key != "state":
+            state = state.get(WIDGET_STATE if key == "widgets" else "state")
+    views = [o.data[WIDGET_VIEW] for c in nb.cells for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+    wanted = [v["model_id"] for v in views if isinstance(v, dict) and isinstance(v.get("model_id"), str)]
     kept = set()
     while wanted:
         model = wanted.pop()
