@@ -42,6 +42,8 @@ def load_spec(path):
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a TOML file path (str or os.PathLike), got {type(path).__name__} {path!r}")
     path = os.fspath(path)
     try:
         with open(path, "rb") as fh:
@@ -50,10 +52,12 @@ def load_spec(path):
         raise ValueError(f"spec file {path!r} does not exist") from None
     except IsADirectoryError:
         raise ValueError(f"spec {path!r} is a folder; give a .toml file") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the spec file: {exc.strerror or exc}") from None
     parts = data["sweep"] if set(data) == {"sweep"} else [data]
-    if not isinstance(parts, list) or not parts:
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
         raise ValueError(f"{path}: 'sweep' must be a non-empty list of tables ([[sweep]])")
     return [_check_part(part, f"{path}: sweep {i + 1}" if len(parts) > 1 else path) for i, part in enumerate(parts)]
 

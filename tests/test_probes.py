@@ -21,7 +21,8 @@ from rnnlab.instructor.assign import build_assignment
 from rnnlab.instructor.student import build_student_notebooks
 from rnnlab.instructor.tags import WIDGET_STATE, WIDGET_VIEW
 from rnnlab.settings import MAX_HIDDEN, MAX_VOCAB
-from rnnlab.text import bigram_bpc, ngram_bpc, unigram_bpc
+from rnnlab.sweep import load_spec
+from rnnlab.text import Vocabulary, bigram_bpc, ngram_bpc, unigram_bpc
 
 IDS = np.arange(40) % 4
 ADDING_ROW = {"experiment": "adding", "cell": "lstm", "backend": "torch", "seq_len": 5, "hidden_size": 3,
@@ -58,7 +59,23 @@ CASES = [
     (lambda: widgets.train_and_plot("nope", **ONE_RUN), ValueError, r"experiment must be one of"),
     (lambda: experiments.run_experiment("adding", cells="lstm", seq_len=3, hidden_size=2, epochs=1, seeds=1,
                                         progress="x"), TypeError, r"progress must be True or False"),
+    # ------------------------------------------------------------ raw Python errors that named nothing
+    (lambda: Vocabulary(None), TypeError, r"chars must be a string or a sequence of single characters, got NoneType"),
+    (lambda: Vocabulary(5), TypeError, r"chars must be a string or a sequence .*got int"),
+    (lambda: load_spec(None), TypeError, r"path must be a TOML file path"),
+    (lambda: load_spec(5), TypeError, r"path must be a TOML file path"),
 ]
+
+
+@pytest.mark.parametrize("raw, pattern", [
+    (b"\xff\xfe\x00a = 1", r"spec.toml: not valid TOML"),               # not UTF-8: UnicodeDecodeError, no file named
+    (b"sweep = [1, 2]", r"spec.toml: 'sweep' must be a non-empty list of tables"),   # raw "'int' is not iterable"
+    (b'sweep = ["adding"]', r"spec.toml: 'sweep' must be a non-empty list of tables"),
+])
+def test_damaged_sweep_spec_names_the_file(tmp_path, raw, pattern):
+    (tmp_path / "spec.toml").write_bytes(raw)
+    with pytest.raises(ValueError, match=pattern):
+        load_spec(tmp_path / "spec.toml")
 
 
 @pytest.mark.parametrize("call, exc, pattern", CASES, ids=[f"case{i}" for i in range(len(CASES))])

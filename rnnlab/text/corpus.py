@@ -27,7 +27,11 @@ class Vocabulary:
     """A fixed tuple of distinct characters; character ``chars[i]`` has id ``i``."""
 
     def __init__(self, chars):
-        chars = tuple(chars)
+        try:
+            chars = tuple(chars)
+        except TypeError:
+            raise TypeError(f"chars must be a string or a sequence of single characters, got "
+                            f"{type(chars).__name__} {chars!r}") from None
         if not chars:
             raise ValueError("chars is empty: a vocabulary needs at least one character")
         bad = [c for c in chars if not (isinstance(c, str) and len(c) == 1)]
