@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import recipes as _recipes
+import rnnlab.recipes as _recipes
 from ._validation import check_bool, check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS, require
 from .data import Scaler, adding_task, first_token_task, next_number_task

@@ -14,7 +14,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import store_io
+import rnnlab.store_io as store_io
 from .history import History
 from .stats import wilson_interval
 

@@ -26,6 +26,21 @@ def test_no_import_cycle():
     assert not cycles, f"modules that import each other, directly or through others: {cycles}"
 
 
+def test_no_module_imports_its_own_package():
+    """``from . import name`` in a submodule reads, to a static import graph, as importing the package itself,
+    whose ``__init__`` imports the submodule back: a cycle. grimp resolves it to the submodule, so it is checked
+    here from the source: module-level imports name the module they want."""
+    import ast
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+            if isinstance(node, ast.ImportFrom) and node.level and not node.module:
+                found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
+    assert not found, f"module-level `from . import name` (import the submodule by its name instead): {found}"
+
+
 def test_no_module_is_long():
     long = {p.relative_to(ROOT).as_posix(): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import step_functions
+from .step_functions import HINTS as STEP_HINTS
 from .engine import _check_callable, _run_check
 from .step_functions import _check_step, _float64, _weights_with
 
@@ -49,5 +49,5 @@ def relu_rnn_step(fn):
              "relu_no_bias": lambda w: _weights_with(w, b=np.zeros_like(w.arrays["b"]))})
         return f"relu_rnn_step matches rnnlab.reference.rnn_forward on {n} random batches, from non-zero states."
 
-    return _run_check("relu_rnn_step", body, HINTS, step_functions.HINTS)
+    return _run_check("relu_rnn_step", body, HINTS, STEP_HINTS)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import step_functions
+from .step_functions import HINTS as STEP_HINTS
 from .engine import _check_callable, _run_check
 from .step_functions import _check_step, _weights_with
 
@@ -53,5 +53,5 @@ def gru_step_cho(fn):
         return (f"gru_step_cho matches rnnlab.reference.gru_forward(reset_after=False) on {n} random batches, "
                 "from non-zero states.")
 
-    return _run_check("gru_step_cho", body, HINTS, step_functions.HINTS)
+    return _run_check("gru_step_cho", body, HINTS, STEP_HINTS)
 

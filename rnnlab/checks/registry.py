@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import engine, notebook01, notebook02, notebook03, notebook04, notebook05, step_functions
+# Each module by its full name: `from . import x` reads, to a static import graph, as importing the package.
+import rnnlab.checks.notebook01 as notebook01
+import rnnlab.checks.notebook02 as notebook02
+import rnnlab.checks.notebook03 as notebook03
+import rnnlab.checks.notebook04 as notebook04
+import rnnlab.checks.notebook05 as notebook05
+
+from .engine import HINTS as ENGINE_HINTS
 from .engine import _hint_text, _last_failure
+from .step_functions import HINTS as STEP_HINTS
 
 # One module per notebook, in the notebooks' order: each declares CHECKS (exercise -> what its check tests),
 # GENERAL (exercise -> the hint before any failure), HINTS (hint key -> the two stages) and one check function
@@ -26,7 +34,7 @@ def _combined(*tables):
 
 CHECKS = _combined(*(module.CHECKS for module in NOTEBOOKS))
 GENERAL = _combined(*(module.GENERAL for module in NOTEBOOKS))
-HINTS = _combined(engine.HINTS, step_functions.HINTS, *(module.HINTS for module in NOTEBOOKS))
+HINTS = _combined(ENGINE_HINTS, STEP_HINTS, *(module.HINTS for module in NOTEBOOKS))
 FUNCTIONS = MappingProxyType({name: getattr(module, name) for module in NOTEBOOKS for name in module.CHECKS})
 
 

@@ -32,7 +32,7 @@ import re
 from pathlib import Path
 
 from .._validation import check_bool
-from . import colab as _colab
+import rnnlab.instructor.colab as _colab
 from .notebook_io import check_targets, libraries, one_line, read, sources as notebook_sources, write_all
 from .tags import ANSWER_OUTPUT_TAG, RUN_TRACE_FIELDS, SOLUTION_TAG, WIDGET_STATE, WIDGET_VIEW
 
