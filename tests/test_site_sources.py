@@ -71,17 +71,32 @@ def test_a_widget_is_described_by_its_controls_and_saved_values():
     assert "<li>&lt;chrono&gt;: on</li>" in html   # descriptions are escaped
 
 
+def test_a_widget_closed_before_saving_shows_nothing():
+    """A view whose model is not in the saved state (a tqdm bar with leave=False): Jupyter shows nothing either."""
+    for view in ({"model_id": "gone"}, {"model_id": ["a", "list"]}, "not a mapping"):
+        nb = widget_fallback.read_notebook(_widget_notebook({"other": _model("ButtonModel")}, view))
+        assert [o["output_type"] for o in nb.cells[0].outputs] == ["stream"]
+
+
+def test_progress_bars_and_labels_are_shown_as_text():
+    state = {"bar": _model("HBoxModel", children=["IPY_MODEL_d", "IPY_MODEL_p", "IPY_MODEL_t"]),
+             "d": _model("HTMLModel", value="epochs"),
+             "p": _model("FloatProgressModel", value=3.0, max=10.0),
+             "t": _model("HTMLModel", value=" 3/10 [00:01&lt;00:02]")}
+    html = widget_fallback.read_notebook(_widget_notebook(state, {"model_id": "bar"})).cells[0].outputs[0]["data"]["text/html"]
+    assert "<li>epochs</li><li>progress: a bar at 3.0 of 10.0</li><li>3/10 [00:01&lt;00:02]</li>" in html
+
+
 @pytest.mark.parametrize("state, view", [
-    ({}, {"model_id": "gone"}),                                             # the view's model was not saved
     ({"a": _model("VBoxModel", children=["IPY_MODEL_a"])}, {"model_id": "a"}),   # a box holding itself
     ({"a": {"model_name": "VBoxModel", "state": "broken"}}, {"model_id": "a"}),
     ({"a": _model("DropdownModel", description="x", _options_labels=["p"], index=7)}, {"model_id": "a"}),
-    ({}, "not a mapping"),
+    ({"a": _model("SomethingNewModel", value=1)}, {"model_id": "a"}),
 ])
 def test_a_damaged_widget_state_still_gives_a_description(state, view):
     nb = widget_fallback.read_notebook(_widget_notebook(state, view))
     html = nb.cells[0].outputs[0]["data"]["text/html"]
-    assert "Interactive widget" in html and "VBox(children" not in html
+    assert "Interactive widget" in html and "launch button" in html and "VBox(children" not in html
 
 
 def test_read_notebook_wants_text():

@@ -2,12 +2,15 @@
 
 A widget needs a running kernel to do anything, and the widget JavaScript that would draw the saved state comes
 from a CDN; the site is static and is built and read offline. So each widget-view output becomes an HTML block
-naming the widget's controls and their saved values (read from the notebook's saved widget state), with a
-pointer to the launch buttons, and the saved widget state is dropped. The notebook file is not changed.
+naming the widget's parts and their saved values (read from the notebook's saved widget state), with a pointer to
+the launch buttons, and the saved widget state is dropped. A view whose widget was closed before the notebook was
+saved (its model is not in the state: a progress bar that removes itself, say) shows nothing, as in Jupyter.
+The notebook file is not changed.
 """
 from __future__ import annotations
 
 import html
+import re
 
 import nbformat
 
@@ -26,12 +29,18 @@ def read_notebook(text):
     if not isinstance(state, dict):
         state = {}
     for cell in nb.cells:
-        for i, output in enumerate(cell.get("outputs", [])):
+        if "outputs" not in cell:
+            continue
+        outputs = []
+        for output in cell.outputs:
             data = output.get("data") if isinstance(output, dict) else None
-            if isinstance(data, dict) and VIEW in data:
-                view = data[VIEW] if isinstance(data[VIEW], dict) else {}
-                cell.outputs[i] = nbformat.v4.new_output(
-                    "display_data", data={"text/html": describe(view.get("model_id"), state)})
+            if not (isinstance(data, dict) and VIEW in data):
+                outputs.append(output)
+                continue
+            model_id = data[VIEW].get("model_id") if isinstance(data[VIEW], dict) else None
+            if isinstance(model_id, str) and model_id in state:
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": describe(model_id, state)}))
+        cell.outputs = outputs
     return nb
 
 
@@ -41,8 +50,8 @@ def describe(model_id, state):
     items = "".join(f"<li>{html.escape(c)}</li>" for c in controls)
     listing = f"<p>Its controls, as saved:</p><ul>{items}</ul>" if items else ""
     return ('<div class="rnnlab-widget-fallback admonition note"><p class="admonition-title">Interactive widget</p>'
-            "<p>Here the notebook shows an interactive widget, which needs Python running behind the page: open "
-            "this notebook in Colab or Binder with the launch button at the top of the page and run its cells."
+            "<p>Here the notebook shows a widget, drawn and run by Python behind the page. To use it, open this "
+            "notebook in Colab or Binder with the launch button at the top of the page and run its cells."
             f"</p>{listing}</div>")
 
 
@@ -67,6 +76,10 @@ def _controls(model_id, state, depth):
         return [f"a button, {label}" if label else "a button"]
     if name in ("CheckboxModel", "ToggleButtonModel") and "value" in s:
         return [f"{label or 'switch'}: {'on' if s['value'] else 'off'}"]
+    if name.endswith("ProgressModel") and {"value", "max"} <= s.keys():
+        return [f"{label or 'progress'}: a bar at {s['value']} of {s['max']}"]
+    if name in ("HTMLModel", "LabelModel") and str(s.get("value") or "").strip():
+        return [re.sub(r"<[^>]*>", "", html.unescape(str(s["value"]))).strip()]
     if name.endswith("TextModel") and "value" in s:
         return [f"{label or 'text box'}: {s['value']!r}"]
     return []
