@@ -246,3 +246,20 @@ def test_launch_buttons_open_the_notebook_from_the_configured_repository(visited
         binder = f"https://mybinder.org/v2/gh/{owner}/{name}/{ref}?urlpath=lab/tree/{path}"
         assert colab in links, f"{notebook.name}'s page has no Colab button for {colab}"
         assert binder in links, f"{notebook.name}'s page has no Binder button for {binder}"
+
+
+def test_the_api_page_documents_every_public_module(site, visited):
+    """A module autodoc could not import would leave its heading with nothing under it (and only a build warning)."""
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    try:
+        import api_pages
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "_ext"))
+    modules = api_pages.public_modules(ROOT / "rnnlab")
+    documented = {a.removeprefix("module-") for a in _anchors(site / "docs" / "api.html") if a.startswith("module-")}
+    assert set(modules) <= documented, f"not documented: {sorted(set(modules) - documented)}"
+    objects = {a for a in _anchors(site / "docs" / "api.html") if a.startswith("rnnlab.")}
+    for name in ("rnnlab.data.first_token_task", "rnnlab.models.build_model", "rnnlab.training.train",
+                 "rnnlab.experiments.run_experiment", "rnnlab.text.corpus.load_text"):
+        assert name in objects, f"the API page does not document {name}"
+    assert "API" in visited["pages"]["docs/api.html"]["title"]
