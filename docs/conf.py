@@ -54,7 +54,6 @@ myst_heading_anchors = 3
 mathjax_path = MATHJAX_PATH
 mathjax2_config = MATHJAX2_CONFIG
 myst_update_mathjax = False
-suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # The API page (api_pages.py): autodoc imports the modules; torch and Keras are installed wherever it is built.
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
