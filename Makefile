@@ -9,6 +9,8 @@ JAX ?= $(shell grep -m1 '^jax\[cpu\]==' $(PINS))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SITE_STAMP := $(VENV)/.site-stamp
+SITE := build/site
 
 NBVAL := --nbval-lax --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 # The series runs two notebooks at a time, one per core (pytest-xdist); --dist loadfile keeps every cell of a
@@ -19,7 +21,7 @@ NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
 # keras fixture or a 'keras' parameter), wherever it lives.
 KERAS_TESTS := -m "keras and not slow" tests
 
-.PHONY: setup demo lint test test-fast test-keras-tf notebooks benchmarks package-check clean
+.PHONY: setup demo lint site test test-fast test-keras-tf notebooks benchmarks package-check clean
 
 $(STAMP): pyproject.toml Makefile $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,17 @@ $(STAMP): pyproject.toml Makefile $(PINS)
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The site's tools (the docs extra) on top of the set-up; only `make site` and `make test` need them.
+$(SITE_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[docs]"
+	touch $(SITE_STAMP)
+
+## The course as a static site in build/site (open build/site/index.html): the notebooks as saved (nothing is
+## re-executed), the instructor guide, the measurements, the API from the docstrings; docs/conf.py configures it.
+site: $(SITE_STAMP)
+	$(BIN)/python -m sphinx -b html -q -c docs -d build/site-doctrees . $(SITE)
+	@echo "The site is in $(SITE)/index.html"
 
 ## The headline demo: the classic 300-step demo and the rnnlab recipe, RNN vs LSTM, 3 seeds, two workers.
 ## Results go to results/demo; run it again and the finished runs are reused (delete the folder to re-train).
@@ -40,13 +53,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## Everything CI runs: lint, unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
-## the default, then TensorFlow), then the Keras tests again on TensorFlow, then the package check (package-check
-## below). pytest's exit 5 (no tests) fails.
+## Everything CI runs: lint, the site (make site; tests/browser/test_site_browser.py opens it), unit tests and the slow
+## claim checks, the notebooks under nbval on each Keras backend (JAX, the default, then TensorFlow), then the Keras
+## tests again on TensorFlow, then the package check (package-check below). pytest's exit 5 (no tests) fails.
 NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	[ $$status -eq 0 ] || exit $$status
 ## The notebooks run in a pytest process of their own, so their kernels inherit nothing a test left behind.
-test: lint
+test: lint site
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "slow or not slow" -p no:cacheprovider --durations=25 tests; $(NO_TESTS_FAIL)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL_SERIES); $(NO_TESTS_FAIL)
@@ -92,4 +105,4 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/notebook_series.py
 
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) results .pytest_cache $(SITE) build/site-doctrees

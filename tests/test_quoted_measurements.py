@@ -1,5 +1,6 @@
-"""Measurements the README quotes are the ones in benchmarks/results: re-measuring a table and forgetting the
-README fails here."""
+"""Measurements the documentation quotes are the ones in benchmarks/results: re-measuring a table and forgetting
+the page that quotes it fails here (docs/package.md on choosing a Keras backend, docs/report.md's table of
+measurements; both were the README's until the README became the short front door)."""
 import re
 from pathlib import Path
 
@@ -15,12 +16,17 @@ def _step_row(cell):
     return dict(zip(names, (c.strip() for c in row.strip("|").split("|"))))
 
 
-def test_readme_quotes_the_measured_lstm_step_times():
-    readme = " ".join((ROOT / "README.md").read_text().split())
+def _page(name):
+    """The text of docs/``name`` with its line breaks and runs of spaces made single spaces."""
+    return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
+
+
+def test_docs_quote_the_measured_lstm_step_times():
+    package, report = _page("package.md"), _page("report.md")
     lstm = _step_row("lstm")
     jax, tf, xla, torch = lstm["keras-jax"], lstm["keras-tensorflow"], lstm["keras-tensorflow + XLA"], lstm["torch"]
     assert (f"takes {jax} ms on Keras-on-JAX against {tf} ms on Keras-on-TensorFlow ({xla} ms with "
-            "`jit_compile=True`)") in readme
-    assert f"torch {torch}, Keras-on-JAX {jax}, Keras-on-TensorFlow {tf} ({xla} with XLA)" in readme
+            "`jit_compile=True`)") in package
+    assert f"torch {torch}, Keras-on-JAX {jax}, Keras-on-TensorFlow {tf} ({xla} with XLA)" in report
     ratio = lstm["JAX vs TF (no XLA)"]
-    assert re.search(rf"JAX/TF {re.escape(ratio)}", readme), f"the README should quote JAX/TF {ratio}"
+    assert re.search(rf"JAX/TF {re.escape(ratio)}", report), f"docs/report.md should quote JAX/TF {ratio}"

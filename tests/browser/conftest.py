@@ -120,6 +120,12 @@ def _artifact_name(node):
 
 
 @pytest.fixture(scope="session")
+def browser_unavailable():
+    """:func:`unavailable`, for test modules (this folder is no package, so they cannot import it)."""
+    return unavailable
+
+
+@pytest.fixture(scope="session")
 def chromium_path():
     path = find_chromium()
     if path is None:
