@@ -1,4 +1,4 @@
-"""Named training recipes: the classic demos as published ("original") and the ones that work ("rnnlab")."""
+"""Named training recipes: the classic demos as they are usually written ("original") and the ones that work ("rnnlab")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
