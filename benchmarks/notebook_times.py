@@ -1,0 +1,113 @@
+"""How long each notebook takes, top to bottom in a fresh kernel, and the one phrase every page quotes for it.
+
+    python benchmarks/notebook_times.py            # execute every notebook (copies; the files are not touched)
+    python benchmarks/notebook_times.py --apply    # then write the phrases into the notebooks' headers
+
+Each notebook is executed by nbconvert into a temporary copy, one thread per kernel (as `make notebooks` runs
+them), with every installed backend; the time is the wall time of the whole execution, kernel start-up included,
+median of --repeat runs. Writes benchmarks/results/notebook_times.md. The notebooks' "**CPU time:**" lines, the
+instructor guide and the site's landing page quote the phrase of the table (tests/test_quoted_measurements.py
+checks that they do).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(HERE))
+from report import provenance, write_report  # noqa: E402
+
+TABLE = HERE / "results" / "notebook_times.md"
+HEADER = re.compile(r"\*\*CPU time:\*\* about [^.;(]*? on a 2-core CPU")
+
+
+def phrase(seconds):
+    """The words a page uses for a run time: 'about 15 s' under a minute and a half (to 5 s), else
+    'about 2.5 minutes' (to half a minute)."""
+    if seconds < 90:
+        return f"about {max(5, 5 * round(seconds / 5))} s"
+    minutes = round(seconds / 30) / 2
+    return f"about {minutes:g} minutes"
+
+
+def execute(path):
+    """Wall seconds of one top-to-bottom execution of ``path`` into a temporary copy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                   "--ExecutePreprocessor.timeout=1200", "--output-dir", tmp, "--log-level=WARN", path.name]
+        start = time.perf_counter()
+        subprocess.run(command, cwd=path.parent, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+                       capture_output=True, text=True)
+        return time.perf_counter() - start
+
+
+def read_table(path=TABLE):
+    """{notebook file name: (seconds, phrase)} from the stored table."""
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and cells[0].endswith(".ipynb"):
+            rows[cells[0]] = (float(cells[1]), cells[2])
+    return rows
+
+
+def apply(rows):
+    """Write each notebook's phrase into its '**CPU time:**' header line (the source only; outputs untouched)."""
+    import nbformat
+
+    for name, (_, words) in rows.items():
+        path = NOTEBOOKS / name
+        nb = nbformat.read(path, as_version=4)
+        header = nb.cells[0]
+        new = HEADER.sub(f"**CPU time:** {words} on a 2-core CPU", header.source, count=1)
+        if new != header.source:
+            header.source = new
+            nbformat.write(nb, path)
+            print(f"{name}: {words}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per notebook (the median is kept)")
+    parser.add_argument("--apply", action="store_true", help="write the phrases into the notebooks' headers")
+    parser.add_argument("--only-apply", action="store_true", help="apply the stored table without measuring")
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if not args.only_apply:
+        rows = {}
+        for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+            seconds = statistics.median(execute(path) for _ in range(args.repeat))
+            rows[path.name] = (seconds, phrase(seconds))
+            print(f"{path.name}: {seconds:.0f} s", flush=True)
+        total = sum(s for s, _ in rows.values())
+        write_report("notebook_times", [
+            "# How long each notebook takes",
+            "",
+            provenance("torch", "keras", "jax", "tensorflow-cpu", "nbconvert"),
+            "",
+            f"Each notebook executed top to bottom by nbconvert in a fresh kernel, one thread per kernel, every "
+            f"installed backend (Keras on {os.environ.get('KERAS_BACKEND', 'jax')}); wall time including kernel "
+            f"start-up, median of {args.repeat}. The phrase is what the notebooks, the instructor guide and the "
+            "site quote.",
+            "",
+            "| notebook | seconds | phrase |",
+            "|---|---|---|",
+            *(f"| {name} | {s:.0f} | {words} |" for name, (s, words) in rows.items()),
+            "",
+            f"The whole series: {phrase(total)} ({total:.0f} s).",
+        ])
+    if args.apply or args.only_apply:
+        apply(read_table())
+
+
+if __name__ == "__main__":
+    main()
