@@ -16,6 +16,8 @@ X_AXES = ("epoch", "steps")
 
 CELL_COLORS = {"rnn": "#0072B2", "lstm": "#D55E00", "gru": "#009E73"}  # Okabe–Ito blue, vermillion, green
 RECIPE_STYLES = {"rnnlab": "-", "original": "--"}
+METRIC_LABELS = {"val_accuracy": "validation accuracy", "accuracy": "training accuracy",
+                 "val_loss": "validation loss", "loss": "training loss"}
 OTHER_RECIPE_STYLES = (":", "-.", (0, (5, 1, 1, 1)))  # ablations and other named recipes, in order of appearance
 BACKEND_MARKERS = {"torch": "o", "keras": "s"}
 SAME_COLOR_STYLES = ("-", "--", ":", "-.")  # lines that share a colour, in order
@@ -120,14 +122,16 @@ def plot_curves(result, metric=None, *, x="steps", ax=None):
         for label, shade in zip(sorted(labels), shades):
             xs, values = _curves(groups[label][1], metric, x)
             color = _mix(base, "white", shade)
+            n = len(groups[label][1])
             ax.plot(xs, np.median(values, axis=0), color=color, linestyle=style, marker=marker, markersize=4,
-                    markevery=max(1, len(xs) // 6), label=" ".join(map(str, label)) + f" (n={len(groups[label][1])})")
+                    markevery=max(1, len(xs) // 6),
+                    label=" ".join(map(str, label)) + (f" ({n} seeds: median, band min–max)" if n > 1 else " (1 seed)"))
             ax.fill_between(xs, values.min(axis=0), values.max(axis=0), color=color, alpha=0.15, linewidth=0)
     fixed = {k: runs[0][0][k] for k in keys if k not in varying}
     ax.set_title(f"{runs[0][0]['experiment']}: median and min–max over seeds\n"
                  + ", ".join(f"{k}={v}" for k, v in fixed.items()), fontsize=10)
     ax.set_xlabel("training steps" if x == "steps" else "epoch")
-    ax.set_ylabel(metric)
+    ax.set_ylabel(METRIC_LABELS.get(metric, metric))
     if metric.endswith("loss") and "binary" not in heads:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)

@@ -8,7 +8,10 @@ def epoch_bar(epochs, progress):
     """The bar over a run's epochs; hidden when ``progress`` is False, gone from the screen once closed."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+    # No time-remaining estimate: a run stops as soon as it is solved, and the first epoch of a Keras run includes
+    # compiling, so an estimate over the whole budget said minutes for runs that took seconds.
+    return tqdm(total=epochs, desc="epochs (stops once solved)", disable=not progress, leave=False,
+                bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}")
 
 
 def finish_bar(bar):

@@ -4,12 +4,19 @@ The button's work is done by :func:`train_and_plot`, a plain function that tests
 """
 from __future__ import annotations
 
-from ._validation import check_bool, check_choice, check_seed
+from ._validation import check_bool, check_choice, check_int, check_seed
 from .backends import BACKENDS, CELLS
 from .experiments import EXPERIMENTS, run_experiment
-from .settings import EXPERIMENT_DEFAULTS, SOLVE_ERROR
+from .settings import EXPERIMENT_DEFAULTS, SOLVE_ACCURACY, SOLVE_ERROR, SOLVE_MSE
 
 INTERACTIVE_EPOCHS = 30
+WIDGET_SEEDS = (1, 5, 2)  # the seeds slider: min, max, default (each seed is one more run of the same settings)
+# experiment -> the lines drawn across its figure: (value, words); adding: always answering 1 scores Var(u1 + u2)
+REFERENCE_LINES = {
+    "long_dependency": ((0.5, "chance: guessing the bit"), (SOLVE_ACCURACY, f"solved: accuracy {SOLVE_ACCURACY:g}")),
+    "adding": ((2 / 12, "always answering 1"), (SOLVE_MSE, f"solved: error {SOLVE_MSE:g}")),
+    "next_number": (),
+}
 SLIDERS = {  # experiment: (seq_len min, max, step, default), (hidden min, max, default)
     # The sequence sliders start shorter than the experiments' defaults, so that a first click trains quickly.
     "long_dependency": ((10, 300, 10, 100), (2, 64, EXPERIMENT_DEFAULTS["long_dependency"].hidden_size)),
@@ -50,34 +57,48 @@ def _epoch_default(recipe):
 
 
 def train_and_plot(experiment, *, cell, backend, seq_len, hidden_size, recipe="rnnlab", epochs=None, seed=0,
-                   progress=True):
-    """Run one seed of ``experiment`` and return ``(result, figure)``; what the Train button calls."""
+                   seeds=1, progress=True):
+    """Run ``seeds`` seeds of ``experiment`` (``seed``, ``seed + 1``, ...) with the same settings and return
+    ``(result, figure)``: the median curve over the seeds with its min–max band, and the lines a run is read
+    against (chance and the solved threshold). What the Train button calls."""
     import matplotlib.pyplot as plt
 
     from .plotting import plot_curves
 
     check_choice(experiment, "experiment", EXPERIMENTS)
-    check_choice(cell, "cell", CELLS)        # one run: a single cell, backend, length, size and seed
+    check_choice(cell, "cell", CELLS)        # one setting: a single cell, backend, length and size
     check_choice(backend, "backend", BACKENDS)
     for value, label in ((seq_len, "seq_len"), (hidden_size, "hidden_size")):
         if isinstance(value, (list, tuple, range)) or hasattr(value, "__array__"):
             raise TypeError(f"{label} must be one integer, got {type(value).__name__} {value!r}")
     seed = check_seed(seed)
+    seeds = check_int(seeds, "seeds", min_value=WIDGET_SEEDS[0], max_value=WIDGET_SEEDS[1])
     progress = check_bool(progress, "progress")
-    result = run_experiment(experiment, cells=cell, backends=backend, seeds=[seed], seq_len=seq_len,
-                            hidden_size=hidden_size, recipe=recipe, epochs=epochs, progress=progress)
+    result = run_experiment(experiment, cells=cell, backends=backend, seeds=list(range(seed, seed + seeds)),
+                            seq_len=seq_len, hidden_size=hidden_size, recipe=recipe, epochs=epochs, progress=progress)
     if result.failures:
         raise RuntimeError(describe(result.failures[0]))
     fig, ax = plt.subplots(figsize=(7, 3.5))
     plot_curves(result, ax=ax)
-    ax.set_title(f"{experiment}: {cell} on {backend}, T={seq_len}, hidden={hidden_size}, seed {seed}", fontsize=10)
+    for value, words in REFERENCE_LINES[experiment]:
+        ax.axhline(value, color="0.35", linewidth=1, linestyle=":", label=words)
+    ax.legend(fontsize=8)
+    which = f"seed {seed}" if seeds == 1 else f"seeds {seed}–{seed + seeds - 1}"
+    ax.set_title(f"{experiment}: {cell} on {backend}, T={seq_len}, hidden={hidden_size}, {which}", fontsize=10)
     fig.tight_layout()
     plt.close(fig)
     return result, fig
 
 
+def summary(result):
+    """'solved in k of n runs' for the rows of a result (the outcome a student compares across settings)."""
+    solved = sum(bool(row["solved"]) for row in result.rows)
+    return f"solved in {solved} of {len(result.rows)} run{'s' if len(result.rows) != 1 else ''}"
+
+
 def experiment_widget(experiment="long_dependency"):
-    """Sequence-length and hidden-size sliders, cell/backend/recipe choices, an epoch budget and a Train button."""
+    """Sequence-length and hidden-size sliders, cell/backend/recipe choices, an epoch budget, the number of seeds
+    and a Train button."""
     import ipywidgets as w
     from IPython.display import display
 
@@ -95,6 +116,8 @@ def experiment_widget(experiment="long_dependency"):
     epochs = w.IntSlider(value=_epoch_default(recipes["rnnlab"]), min=1, max=max(r.epochs for r in recipes.values()),
                          description="max epochs", continuous_update=False, style=style)
     recipe.observe(lambda change: setattr(epochs, "value", _epoch_default(recipes[change["new"]])), names="value")
+    seeds = w.IntSlider(value=WIDGET_SEEDS[2], min=WIDGET_SEEDS[0], max=WIDGET_SEEDS[1], description="seeds",
+                        continuous_update=False, style=style)
     button = w.Button(description="Train", button_style="primary", icon="play")
     out = w.Output()
 
@@ -105,11 +128,13 @@ def experiment_widget(experiment="long_dependency"):
             try:
                 result, fig = train_and_plot(experiment, cell=cell.value, backend=backend.value,
                                              seq_len=seq_len.value, hidden_size=hidden.value,
-                                             recipe=recipe.value, epochs=epochs.value)
+                                             recipe=recipe.value, epochs=epochs.value, seeds=seeds.value)
                 # The result replaces the progress bar: a run that stops early (solved) would leave tqdm's bar
                 # behind, half full and red as if it had failed.
                 out.clear_output(wait=True)
-                print(describe(result.rows[0]))
+                for row in result.rows:
+                    print(f"seed {row['seed']}: {describe(row)}")
+                print(summary(result))
                 display(fig)
             except (ValueError, TypeError, ImportError, RuntimeError) as exc:
                 print(f"Could not train: {exc}")
@@ -117,5 +142,5 @@ def experiment_widget(experiment="long_dependency"):
                 button.disabled = False
 
     button.on_click(on_click)
-    controls = w.VBox([w.HBox([seq_len, hidden]), w.HBox([cell, backend, recipe]), w.HBox([epochs, button])])
+    controls = w.VBox([w.HBox([seq_len, hidden]), w.HBox([cell, backend, recipe]), w.HBox([epochs, seeds, button])])
     return w.VBox([controls, out])

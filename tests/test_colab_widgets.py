@@ -101,7 +101,7 @@ for experiment, spec in EXPERIMENTS.items():
     box = experiment_widget(experiment)
     sliders = {s.description: s for s in find(box, w.IntSlider)}
     menus = {d.description: d for d in find(box, w.Dropdown)}
-    assert sorted(sliders) == ["hidden size", "max epochs", "sequence length"], sorted(sliders)
+    assert sorted(sliders) == ["hidden size", "max epochs", "seeds", "sequence length"], sorted(sliders)
     assert sorted(menus) == ["backend", "cell", "recipe"], sorted(menus)
     assert (sliders["sequence length"].value, sliders["hidden size"].value) == (t_default, h_default)
     assert [b.description for b in find(box, w.Button)] == ["Train"]
@@ -111,7 +111,7 @@ for experiment, spec in EXPERIMENTS.items():
         widget.get_state()
 
     seq_len, hidden = t_min, max(h_min, 4)
-    sliders["sequence length"].value, sliders["hidden size"].value = seq_len, hidden
+    sliders["sequence length"].value, sliders["hidden size"].value, sliders["seeds"].value = seq_len, hidden, 1
     for recipe in menus["recipe"].options:
         # the recipe menu's callback: the epoch slider follows the recipe's budget (capped for interactive runs)
         menus["recipe"].value = recipe

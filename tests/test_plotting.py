@@ -65,7 +65,7 @@ def test_plot_curves_lines_take_the_cell_colour_and_recipe_style():
                       ("rnn", "torch", "rnnlab", 300), ("lstm", "torch", "rnnlab", 300)])
     ax = plot_curves(result)
     lines = {line.get_label(): line for line in ax.get_lines()}
-    assert set(lines) == {"rnn original (n=1)", "lstm original (n=1)", "rnn rnnlab (n=1)", "lstm rnnlab (n=1)"}
+    assert set(lines) == {"rnn original (1 seed)", "lstm original (1 seed)", "rnn rnnlab (1 seed)", "lstm rnnlab (1 seed)"}
     for label, line in lines.items():
         cell, recipe = label.split()[:2]
         assert to_hex(line.get_color()) == CELL_COLORS[cell].lower()
@@ -78,18 +78,18 @@ def test_plot_curves_marks_backends_and_shades_lengths():
                       ("lstm", "torch", "rnnlab", 300), ("lstm", "keras", "rnnlab", 300)])
     ax = plot_curves(result)
     lines = {line.get_label(): line for line in ax.get_lines()}
-    assert lines["torch 30 (n=1)"].get_marker() == BACKEND_MARKERS["torch"]
-    assert lines["keras 30 (n=1)"].get_marker() == BACKEND_MARKERS["keras"]
+    assert lines["torch 30 (1 seed)"].get_marker() == BACKEND_MARKERS["torch"]
+    assert lines["keras 30 (1 seed)"].get_marker() == BACKEND_MARKERS["keras"]
     # The same cell at two lengths: the longer in the cell colour, the shorter a lighter shade of it.
-    assert to_hex(lines["torch 300 (n=1)"].get_color()) == CELL_COLORS["lstm"].lower()
-    short = np.array(to_rgb(lines["torch 30 (n=1)"].get_color()))
+    assert to_hex(lines["torch 300 (1 seed)"].get_color()) == CELL_COLORS["lstm"].lower()
+    short = np.array(to_rgb(lines["torch 30 (1 seed)"].get_color()))
     assert np.all(short >= np.array(to_rgb(CELL_COLORS["lstm"]))) and short.sum() > np.sum(to_rgb(CELL_COLORS["lstm"]))
 
 
 def test_plot_curves_leaves_out_failed_runs():
     result = _result([("rnn", "torch", "rnnlab", 300), ("lstm", "torch", "rnnlab", 300)])
     result.histories[1] = None
-    assert [line.get_label() for line in plot_curves(result).get_lines()] == ["rnn (n=1)"]
+    assert [line.get_label() for line in plot_curves(result).get_lines()] == ["rnn (1 seed)"]
     result.histories[0] = None
     with pytest.raises(ValueError, match="no runs to plot"):
         plot_curves(result)

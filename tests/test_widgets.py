@@ -90,3 +90,46 @@ def test_epoch_slider_follows_the_recipe():
     long_box = experiment_widget("long_dependency")
     long_epochs = [s for s in _find(long_box, widgets.IntSlider) if s.description == "max epochs"][0]
     assert long_epochs.value == 30 < rnnlab.recipes.LONG_DEPENDENCY["rnnlab"].epochs  # interactive cap
+
+
+def test_several_seeds_show_their_spread_against_chance_and_the_target():
+    pytest.importorskip("torch")
+    result, fig = train_and_plot("long_dependency", cell="rnn", backend="torch", seq_len=8, hidden_size=4,
+                                 epochs=1, seeds=2, progress=False)
+    assert [row["seed"] for row in result.rows] == [0, 1]
+    ax = fig.axes[0]
+    assert "seeds 0–1" in ax.get_title()
+    labels = ax.get_legend_handles_labels()[1]
+    assert any("2 seeds" in label for label in labels)  # the median line and its band, not "(n=2)"
+    assert {"chance: guessing the bit", "solved: accuracy 0.99"} <= set(labels)
+    assert sorted(line.get_ydata()[0] for line in ax.get_lines() if line.get_linestyle() == ":") == [0.5, 0.99]
+    assert ax.get_ylabel() == "validation accuracy"
+
+
+@pytest.mark.parametrize("seeds, error, match", [(0, ValueError, "seeds must be >= 1"),
+                                                 (6, ValueError, "seeds must be <= 5"),
+                                                 (1.5, TypeError, "seeds must be an integer")])
+def test_seeds_is_validated_before_training(seeds, error, match, monkeypatch):
+    monkeypatch.setattr(rnnlab.widgets, "run_experiment", lambda *a, **k: pytest.fail("trained anyway"))
+    with pytest.raises(error, match=match):
+        train_and_plot("adding", cell="rnn", backend="torch", seq_len=10, hidden_size=4, seeds=seeds)
+
+
+def test_the_button_reports_every_seed_and_the_count(capsys):
+    pytest.importorskip("torch")
+    box = experiment_widget("long_dependency")
+    sliders = {s.description: s for s in _find(box, widgets.IntSlider)}
+    assert sliders["seeds"].value == 2
+    sliders["sequence length"].value, sliders["hidden size"].value, sliders["max epochs"].value = 10, 4, 1
+    _find(box, widgets.Button)[0].click()
+    out = capsys.readouterr().out
+    assert "seed 0: lstm on torch, T=10" in out and "seed 1: lstm on torch, T=10" in out
+    assert re.search(r"solved in [012] of 2 runs", out)
+
+
+def test_the_epoch_bar_makes_no_time_estimate():
+    from rnnlab.progress import epoch_bar
+
+    bar = epoch_bar(40, progress=True)
+    assert "remaining" not in bar.bar_format and "rate" not in bar.bar_format and "solved" in bar.desc
+    bar.close()

@@ -31,11 +31,12 @@ WATCH_TRAINING = """output => {
     const widget = output.parentElement, seen = {disabled: false, barWhileDisabled: false, barText: ""};
     window.rnnlabSeen = seen;
     const look = () => {
-        const button = widget.querySelector("button.widget-button"), bar = output.querySelector(".widget-hprogress");
+        const button = widget.querySelector("button.widget-button"), bars = output.querySelectorAll(".widget-hprogress");
         seen.disabled ||= button.disabled;
-        if (bar && button.disabled) {
+        if (bars.length && button.disabled) {  // with several seeds: a bar over the runs and one over the epochs
             seen.barWhileDisabled = true;
-            seen.barText = bar.parentElement.innerText;
+            const text = [...bars].map(bar => bar.parentElement.innerText).join(" | ");
+            if (text.includes("epochs") || !seen.barText.includes("epochs")) seen.barText = text;
         }
     };
     new MutationObserver(look).observe(widget, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -100,6 +101,7 @@ def test_sliders_and_train_button_in_jupyterlab(lab, page, shoot, widget_noteboo
     readout(nb, "sequence length").wait_for()
     assert readout(nb, "sequence length").inner_text().strip() == str(defaults[0])
     assert readout(nb, "hidden size").inner_text().strip() == str(defaults[1])
+    assert readout(nb, "seeds").inner_text().strip() == "2"  # a spread, not one run
     assert dropdown(nb, "backend").input_value() == "torch"
     train = train_button(nb)
     assert train.is_enabled()
@@ -127,12 +129,15 @@ def test_sliders_and_train_button_in_jupyterlab(lab, page, shoot, widget_noteboo
     shoot("result")
     seen = page.evaluate("window.rnnlabSeen")
     assert seen["disabled"], "the Train button should be disabled while training"
-    assert seen["barWhileDisabled"] and "epochs" in seen["barText"], f"no progress bar while training: {seen}"
+    # one seed: tqdm's bar counts the epochs; several (the widget's default, 2): run_experiment's bar counts the runs
+    counts = "epochs" in seen["barText"] or f"{experiment}:" in seen["barText"] and "/2" in seen["barText"]
+    assert seen["barWhileDisabled"] and counts, f"no progress bar while training: {seen}"
     assert output.locator(".widget-hprogress").count() == 0  # the result replaces the bar
     assert not nb.locator("[data-mime-type='application/vnd.jupyter.stderr']").count()
     titles = [s for s in plot_sources(output) if f"T={T}, hidden={H}" in s]
     assert titles, "the plot's title should name the chosen sequence length and hidden size"
-    assert f"{experiment}: lstm on torch, T={T}, hidden={H}, seed 0" in titles[0]
+    assert f"{experiment}: lstm on torch, T={T}, hidden={H}, seeds 0–1" in titles[0]
+    assert "seed 0: " + line in output.inner_text() and "seed 1: " + line in output.inner_text()
 
 
 def test_a_failed_run_shows_one_readable_line_in_the_widget(lab, page, shoot, widget_notebook_in_lab):
