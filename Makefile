@@ -19,7 +19,7 @@ NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
 # keras fixture or a 'keras' parameter), wherever it lives.
 KERAS_TESTS := -m "keras and not slow" tests
 
-.PHONY: setup demo lint test test-fast test-keras-tf notebooks benchmarks package-check clean
+.PHONY: setup demo lint test test-fast test-keras-tf test-versions notebooks benchmarks package-check clean
 
 $(STAMP): pyproject.toml Makefile $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,13 @@ setup: $(STAMP)
 demo: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/rnnlab demo --seeds 3 --jobs 2 --out results/demo
 
-## Lint: ruff, and the layers of docs/architecture.md (import-linter's contract in pyproject.toml).
+## Lint: ruff, the layers of docs/architecture.md (import-linter's contract in pyproject.toml), and the pre-commit hooks
+## (.pre-commit-config.yaml: ruff, and nbstripout cleaning notebook metadata with outputs kept) on every file; a hook
+## that changes a file fails here.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 ## Everything CI runs: lint, unit tests and the slow claim checks, the notebooks under nbval on each Keras backend (JAX,
 ## the default, then TensorFlow), then the Keras tests again on TensorFlow, then the package check (package-check
@@ -66,6 +69,18 @@ test-fast: $(STAMP)
 ## The Keras tests again on Keras's TensorFlow backend (the other targets use the default, JAX).
 test-keras-tf: $(STAMP)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
+
+## The notebook series under nbval (as `make test`) with Colab's package versions, in a throw-away venv: the pins of
+## benchmarks/colab/requirements.txt and a CPU build of torch; the result goes to benchmarks/results/colab_versions.md.
+## Not part of `make test` (it downloads a few hundred MB). PyPI's torch 2.11 for Linux is the CUDA build, so the CPU
+## build comes from PyTorch's index; where that index cannot be reached, pick a CPU build that can, e.g.
+## `make test-versions COLAB_TORCH="torch==2.13.0+cpu" COLAB_TORCH_INDEX=` (the report names the torch used).
+COLAB_TORCH ?= torch==2.11.0+cpu
+COLAB_TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+COLAB_NOTE ?=
+test-versions: $(STAMP)
+	$(BIN)/python benchmarks/colab_versions.py --torch "$(COLAB_TORCH)" --torch-index "$(COLAB_TORCH_INDEX)" \
+		--note "$(COLAB_NOTE)"
 
 ## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
 notebooks: $(STAMP)

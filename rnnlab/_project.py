@@ -16,8 +16,10 @@ GITHUB = "https://github.com"
 def release_tag(version=None):
     """The git tag of a release: ``v`` and the version (this package's by default)."""
     version = __version__ if version is None else version
-    if not isinstance(version, str) or not version or any(c.isspace() for c in version):
-        raise ValueError(f"version must be a version string such as 0.1.0, got {version!r}")
+    if not isinstance(version, str):
+        raise TypeError(f"version must be a string such as '0.1.0', got {type(version).__name__} {version!r}")
+    if not version or any(c.isspace() for c in version):
+        raise ValueError(f"version must be a version such as 0.1.0, got {version!r}")
     return f"v{version}"
 
 

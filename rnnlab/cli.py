@@ -264,12 +264,19 @@ def main(argv=None):
         if args.command == "info":
             print(info())
         elif args.command == "student":
+            import warnings
+
             from .instructor.student import build_student_notebooks
 
-            for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
-                                                force=args.force, repo=args.repo, path=args.path,
-                                                install=args.install, colab=not args.no_colab):
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always", UserWarning)
+                written = build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
+                                                  force=args.force, repo=args.repo, path=args.path,
+                                                  install=args.install, colab=not args.no_colab)
+            for path in written:
                 print(f"wrote {path}")
+            for warning in said:   # e.g. the Open-in-Colab links removed for want of --repo: one line each
+                print(f"rnnlab: warning: {warning.message}", file=sys.stderr)
         elif args.command == "assign":
             from .instructor.assign import build_assignment
 
