@@ -167,3 +167,20 @@ def test_student_cli_prints_the_warning(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("rnnlab: warning: removed the Open-in-Colab link of 1 notebook(s)")
     assert main(["student", str(src), "--out", str(tmp_path / "b"), "--repo", "alice/course", "--path", "x"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_binder_installs_what_the_notebooks_need_with_cpu_torch():
+    """binder/requirements.txt names every dependency of rnnlab and of its torch, keras and notebooks extras (the
+    postBuild script installs rnnlab itself without dependencies), and takes torch's CPU build."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lines = [line.strip() for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    binder = {canonicalize_name(Requirement(line).name) for line in lines if not line.startswith("-")}
+    extras = PROJECT["optional-dependencies"]
+    wanted = [*PROJECT["dependencies"], *extras["torch"], *extras["keras"], *extras["notebooks"]]
+    needed = {canonicalize_name(r.name) for r in map(Requirement, wanted) if r.marker is None or r.marker.evaluate()}
+    assert needed <= binder, needed - binder
+    assert "--no-deps" in (ROOT / "binder" / "postBuild").read_text()

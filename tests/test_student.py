@@ -276,7 +276,11 @@ def run_cli(capsys, *argv):
 
 def test_cli_writes_student_notebooks(capsys, sources, tmp_path):
     code, out, err = run_cli(capsys, sources, "--out", tmp_path / "student")
-    assert code == 0 and err == ""
+    # without --repo the Open-in-Colab links go (they would open the solutions), and the CLI says so on one line
+    assert code == 0 and err == (f"rnnlab: warning: removed the Open-in-Colab link of {len(NOTEBOOKS)} notebook(s) "
+                                 f"({', '.join(p.name for p in NOTEBOOKS)}): as written it opens the source notebook, "
+                                 "solutions included; give --repo OWNER/NAME[@REF] (the repository the handouts go to) "
+                                 "to keep links that open the handouts\n")
     assert sorted(p.name for p in (tmp_path / "student").iterdir()) == [p.name for p in NOTEBOOKS]
     assert out.count("wrote ") == len(NOTEBOOKS)
 
