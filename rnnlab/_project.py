@@ -1,9 +1,11 @@
 """Where the project lives: its GitHub repository, named once here, and the release tag of this version.
 
-Everything that points at the project reads it from here: the notebooks' Open-in-Colab links,
-what their set-up cell installs on Colab (``tools/pin_notebooks.py`` writes both), and the default install of
-``rnnlab student`` handouts. The release tag follows the version, which lives in ``pyproject.toml`` only
-(:mod:`rnnlab._version`); ``[project.urls] Source`` must name the same repository (tests/test_packaging.py).
+Everything that points at the project reads it from here: the notebooks' Open-in-Colab links and what their
+set-up cell installs on Colab (``tools/pin_notebooks.py`` writes both, the cell through
+:func:`rnnlab.instructor.colab.setup_block`, whose default spec this is), and so what ``rnnlab student``
+handouts install when neither ``--repo`` nor ``--install`` is given (the source notebooks' pinned spec).
+The release tag follows the version, which lives in ``pyproject.toml`` only
+(:mod:`rnnlab._version`); ``[project.urls] Source`` must name the same repository (tests/test_colab_setup.py).
 """
 from __future__ import annotations
 

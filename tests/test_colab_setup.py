@@ -184,3 +184,8 @@ def test_binder_installs_what_the_notebooks_need_with_cpu_torch():
     needed = {canonicalize_name(r.name) for r in map(Requirement, wanted) if r.marker is None or r.marker.evaluate()}
     assert needed <= binder, needed - binder
     assert "--no-deps" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_block_defaults_to_this_release():
+    assert setup_block() == setup_block(_project.install_spec())
+    assert f'RNNLAB = "{_project.install_spec()}"' in setup_block()

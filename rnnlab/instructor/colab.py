@@ -16,6 +16,7 @@ import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
+from .. import _project
 from .notebook_io import INSTALL_HINT
 from .tags import SETUP_TAG
 
@@ -204,8 +205,9 @@ def install_spec(nb):
     return None
 
 
-def setup_block(spec):
-    """The Colab part of a set-up cell (the cell imports ``sys`` before it), installing ``spec`` (checked).
+def setup_block(spec=None):
+    """The Colab part of a set-up cell (the cell imports ``sys`` before it), installing ``spec`` (checked; by
+    default this release from the project's repository, :func:`rnnlab._project.install_spec`).
 
     On Colab, which has torch, Keras, numpy and ipywidgets already, it installs rnnlab alone (``--no-deps``):
     an rnnlab wheel the student uploaded to ``/content`` (Colab's Files panel) if there is one, else ``spec``.
@@ -213,7 +215,7 @@ def setup_block(spec):
     ModuleNotFoundError at ``import rnnlab``; pip's own message stays in the variable ``pip`` (``pip.stderr``).
     Elsewhere the block does nothing. ``tools/pin_notebooks.py`` writes it into the notebooks.
     """
-    spec = check_install_spec(spec)
+    spec = check_install_spec(_project.install_spec() if spec is None else spec)
     return f"""if "google.colab" in sys.modules:   # on Colab, which has torch, Keras, numpy and ipywidgets: add rnnlab
     import glob
     import subprocess
