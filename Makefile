@@ -21,7 +21,7 @@ NBVAL_SERIES := $(NBVAL) -n $(NB_WORKERS) --dist loadfile
 # keras fixture or a 'keras' parameter), wherever it lives.
 KERAS_TESTS := -m "keras and not slow" tests
 
-.PHONY: setup demo lint site test test-fast test-keras-tf notebooks benchmarks package-check clean
+.PHONY: setup demo lint site test test-fast test-keras-tf test-versions notebooks benchmarks package-check clean
 
 $(STAMP): pyproject.toml Makefile $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -42,16 +42,20 @@ site: $(SITE_STAMP)
 	$(BIN)/python -m sphinx -b html -q -c docs -d build/site-doctrees . $(SITE)
 	@echo "The site is in $(SITE)/index.html"
 
-## The headline demo: the classic 300-step demo and the rnnlab recipe, RNN vs LSTM, 3 seeds, two workers.
-## Results go to results/demo; run it again and the finished runs are reused (delete the folder to re-train).
+## The headline demo (rnnlab/demo.py), about two minutes on 2 cores: at T=300 on torch, 3 seeds, two workers, the
+## classic first-token demo and the rnnlab recipe (simple RNN, LSTM), and the adding problem (simple RNN, LSTM, GRU);
+## a table of solve counts, a verdict computed from them, and results/demo/demo.png with one panel per sweep.
+## Run it again and the finished runs are reused (delete results/demo to re-train). benchmarks/demo_time.py times it.
 demo: $(STAMP)
-	$(BIN)/rnnlab run long-dependency --backend torch --cells rnn,lstm --seq-len 300 --hidden 16 \
-		--seeds 3 --recipe original,rnnlab --jobs 2 --out results/demo
+	OMP_NUM_THREADS=1 $(BIN)/rnnlab demo --seeds 3 --jobs 2 --out results/demo
 
-## Lint: ruff, and the layers of docs/architecture.md (import-linter's contract in pyproject.toml).
+## Lint: ruff, the layers of docs/architecture.md (import-linter's contract in pyproject.toml), and the pre-commit hooks
+## (.pre-commit-config.yaml: ruff, and nbstripout cleaning notebook metadata with outputs kept) on every file; a hook
+## that changes a file fails here.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 ## Everything CI runs: lint, the site (make site; tests/browser/test_site_browser.py opens it), unit tests and the slow
 ## claim checks, the notebooks under nbval on each Keras backend (JAX, the default, then TensorFlow), then the Keras
@@ -78,6 +82,18 @@ test-fast: $(STAMP)
 ## The Keras tests again on Keras's TensorFlow backend (the other targets use the default, JAX).
 test-keras-tf: $(STAMP)
 	KERAS_BACKEND=tensorflow OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider $(KERAS_TESTS); $(NO_TESTS_FAIL)
+
+## The notebook series under nbval (as `make test`) with Colab's package versions, in a throw-away venv: the pins of
+## benchmarks/colab/requirements.txt and a CPU build of torch; the result goes to benchmarks/results/colab_versions.md.
+## Not part of `make test` (it downloads a few hundred MB). PyPI's torch 2.11 for Linux is the CUDA build, so the CPU
+## build comes from PyTorch's index; where that index cannot be reached, pick a CPU build that can, e.g.
+## `make test-versions COLAB_TORCH="torch==2.13.0+cpu" COLAB_TORCH_INDEX=` (the report names the torch used).
+COLAB_TORCH ?= torch==2.11.0+cpu
+COLAB_TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+COLAB_NOTE ?=
+test-versions: $(STAMP)
+	$(BIN)/python benchmarks/colab_versions.py --torch "$(COLAB_TORCH)" --torch-index "$(COLAB_TORCH_INDEX)" \
+		--note "$(COLAB_NOTE)"
 
 ## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
 notebooks: $(STAMP)

@@ -1,4 +1,4 @@
-"""Command line: ``rnnlab run long-dependency|adding|next-number …``, ``rnnlab sweep SPEC …``, ``rnnlab info``,
+"""Command line: ``rnnlab run long-dependency|adding|next-number …``, ``rnnlab sweep SPEC …``, ``rnnlab demo``, ``rnnlab info``,
 ``rnnlab student notebooks/ --out student/``, ``rnnlab assign notebooks/ --to nbgrader|otter --out DIR``."""
 from __future__ import annotations
 
@@ -112,6 +112,18 @@ def build_parser():
     sweep.add_argument("--jobs", type=_jobs, default=1, help="worker processes, one thread each; -1: every core "
                                                               "(default: 1)")
     sweep.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    demo = sub.add_parser("demo", help="the headline demo: the classic first-token demo, the rnnlab recipe and the "
+                                       "adding problem at T=300, with a table, a verdict and one figure",
+                          description="Trains, on torch at T=300: the classic first-token demo (simple RNN and LSTM), "
+                                      "the first-token task under the rnnlab recipe, and the adding problem (simple "
+                                      "RNN, LSTM and GRU), then prints the solve counts and a verdict computed from "
+                                      "them and writes OUT/demo.png. Run it again and the finished runs are reused.")
+    demo.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 per cell and sweep (default: 3)")
+    demo.add_argument("--jobs", type=_jobs, default=2, help="worker processes, one thread each; -1: every core "
+                                                             "(default: 2)")
+    demo.add_argument("--out", default="results/demo", help="folder for results.csv and demo.png "
+                                                            "(default: results/demo)")
+    demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
     sub.add_parser("info", help="print versions and which backends are installed")
     student = sub.add_parser("student", help="write student versions of notebooks: solution cells removed, "
                                              "answer outputs cleared")
@@ -227,6 +239,24 @@ def sweep(args):
     return 1 if result.failures else 0
 
 
+def demo(args):
+    import pandas as pd
+
+    from .demo import HIDDEN, SEQ_LEN, run_demo
+    from .settings import SOLVE_ACCURACY, SOLVE_MSE
+
+    result, table, lines, png = run_demo(args.out, seeds=args.seeds, n_jobs=args.jobs, progress=not args.no_progress)
+    print(f"\nSolved runs (validation accuracy >= {SOLVE_ACCURACY} on the first-token task, validation MSE <= "
+          f"{SOLVE_MSE} on the adding problem), torch, T={SEQ_LEN}, H={HIDDEN}:\n")
+    with pd.option_context("display.width", 160, "display.max_columns", 30):
+        print(table.to_string(index=False))
+    print()
+    for line in lines:
+        print(line)
+    print(f"\nwrote {os.path.join(args.out, 'results.csv')}" + (f" and {png}" if png else ""))
+    return 1 if result.failures else 0
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -234,12 +264,19 @@ def main(argv=None):
         if args.command == "info":
             print(info())
         elif args.command == "student":
+            import warnings
+
             from .instructor.student import build_student_notebooks
 
-            for path in build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
-                                                force=args.force, repo=args.repo, path=args.path,
-                                                install=args.install, colab=not args.no_colab):
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always", UserWarning)
+                written = build_student_notebooks(args.src, args.out, clear_outputs=args.clear_outputs,
+                                                  force=args.force, repo=args.repo, path=args.path,
+                                                  install=args.install, colab=not args.no_colab)
+            for path in written:
                 print(f"wrote {path}")
+            for warning in said:   # e.g. the Open-in-Colab links removed for want of --repo: one line each
+                print(f"rnnlab: warning: {warning.message}", file=sys.stderr)
         elif args.command == "assign":
             from .instructor.assign import build_assignment
 
@@ -248,6 +285,8 @@ def main(argv=None):
                 print(f"wrote {path}")
         elif args.command == "sweep":
             return sweep(args)
+        elif args.command == "demo":
+            return demo(args)
         else:
             return run(args)
     except (ValueError, TypeError, ImportError) as exc:
@@ -266,7 +305,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         out = getattr(args, "out", None)
         where = f"; every finished run is in {os.path.join(out, 'results.csv')}: run the same command again to resume" \
-            if args.command in ("run", "sweep") else ""
+            if args.command in ("run", "sweep", "demo") else ""
         print(f"rnnlab: interrupted{where}", file=sys.stderr)
         return 130
     return 0

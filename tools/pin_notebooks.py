@@ -1,10 +1,13 @@
-"""Pin the notebooks' Colab set-up to the version in pyproject.toml: run it after bumping the version.
+"""Pin the notebooks' Colab set-up to the version in pyproject.toml: run it after bumping the version, or after
+changing the set-up block that rnnlab.instructor.colab.setup_block writes.
 
-In every ``notebooks/[0-9]*.ipynb``, the set-up cell (tag ``colab-setup``) then installs
-``rnnlab @ git+<Source>@vX.Y.Z`` (``Source`` from ``[project.urls]``) and the Open-in-Colab links open the
-notebook at the same tag, so a notebook opened from its link runs the release it was written for. Only
-those two kinds of line change; each notebook is rewritten through a temporary file and ``os.replace``.
-``tests/test_packaging.py`` fails while a notebook is pinned to another version.
+In every ``notebooks/[0-9]*.ipynb``, the Colab block of the set-up cell (tag ``colab-setup``) becomes
+``setup_block("rnnlab @ git+https://github.com/OWNER/NAME@vX.Y.Z")`` (the repository named in
+``rnnlab._project.REPOSITORY``, the version in pyproject.toml), and the Open-in-Colab links open the notebook
+at the same tag, so a notebook opened from its link runs the release it was written for. Only the block and the
+links change (the cell's other lines, its outputs and metadata stay); each notebook is rewritten through a
+temporary file and ``os.replace``. ``tests/test_packaging.py`` fails while a notebook is pinned to another
+version or holds another block.
 
 Usage: python tools/pin_notebooks.py [--check] [FOLDER]
 (--check: change nothing, exit 1 if a notebook is not pinned; FOLDER: default notebooks/)
@@ -21,7 +24,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from rnnlab.instructor.colab import COLAB_URL, INSTALL_LINE, colab_url
+from rnnlab import _project
+from rnnlab.instructor.colab import COLAB_BLOCK, COLAB_URL, colab_url, setup_block
 from rnnlab.instructor.tags import SETUP_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,25 +33,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def release():
     """(install spec, owner, name, tag) of the version in pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    source = project["urls"]["Source"].rstrip("/")
-    owner, name = source.removeprefix("https://github.com/").split("/")
-    tag = f"v{project['version']}"
-    return f"rnnlab @ git+{source}@{tag}", owner, name, tag
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    owner, name = _project.REPOSITORY.split("/")
+    return _project.install_spec(version), owner, name, _project.release_tag(version)
 
 
 def pin(nb, file_name):
     """Pin the set-up cell and the links of one notebook (JSON as loaded); return the notebook."""
     spec, owner, name, tag = release()
     setup = [c for c in nb["cells"] if c["cell_type"] == "code" and SETUP_TAG in c["metadata"].get("tags", [])]
-    if len(setup) != 1 or len(INSTALL_LINE.findall("".join(setup[0]["source"]))) != 1:
-        sys.exit(f"{file_name}: needs exactly one code cell tagged {SETUP_TAG!r} with one line "
-                 '!pip install -q --no-deps "SPEC"')
+    if len(setup) != 1 or len(COLAB_BLOCK.findall("".join(setup[0]["source"]))) != 1:
+        sys.exit(f"{file_name}: needs exactly one code cell tagged {SETUP_TAG!r} with one block "
+                 'if "google.colab" in sys.modules: …')
     url = colab_url(owner, name, tag, f"notebooks/{file_name}")
+    block = setup_block(spec)
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         if cell in setup:
-            text = INSTALL_LINE.sub(lambda m: f'{m["head"]}"{spec}"', text)
+            text = COLAB_BLOCK.sub(lambda m: block, text)
         elif cell["cell_type"] == "markdown":
             text = COLAB_URL.sub(url, text)
         cell["source"] = text.splitlines(keepends=True)

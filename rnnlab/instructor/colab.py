@@ -1,8 +1,11 @@
 """Where a handout opens on Colab and what its set-up cell installs there: argument checks and rewriting.
 
-A notebook's set-up cell (tag ``colab-setup``) holds one line ``!pip install -q --no-deps "SPEC"`` inside
-``if "google.colab" in sys.modules:``; its markdown may hold Open-in-Colab links
-``https://colab.research.google.com/github/OWNER/NAME/blob/REF/PATH.ipynb``. The functions here check an
+A notebook's set-up cell (tag ``colab-setup``) holds, after ``import sys``, the block that
+:func:`setup_block` writes: inside ``if "google.colab" in sys.modules:`` it installs ``RNNLAB = "SPEC"`` with pip
+(or an rnnlab wheel the student uploaded to ``/content``), and if pip fails it stops with one sentence saying what
+to do instead of pip's error and a ModuleNotFoundError. Set-up cells of older notebooks hold a line
+``!pip install -q --no-deps "SPEC"`` instead; both are read and rewritten. Its markdown may hold Open-in-Colab
+links ``https://colab.research.google.com/github/OWNER/NAME/blob/REF/PATH.ipynb``. The functions here check an
 ``OWNER/NAME[@REF]``, an install spec and a folder path, and rewrite or remove the links and the install line
 of one notebook (in memory; :mod:`rnnlab.instructor.student` writes the files). Checking an install
 spec needs ``packaging`` (pip's own requirement parser), which ``rnnlab[instructor]`` installs.
@@ -13,19 +16,22 @@ import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
+from .. import _project
 from .notebook_io import INSTALL_HINT
 from .tags import SETUP_TAG
 
-__all__ = ["COLAB_BLOCK", "COLAB_LINK", "COLAB_URL", "DEFAULT_REF", "INSTALL_LINE", "SETUP_TAG", "SPEC_EXAMPLES",
-           "check_install_spec", "check_path", "colab_links", "colab_url", "git_install_spec", "install_spec",
-           "parse_repo", "point_links", "remove_install", "remove_links", "set_install", "setup_cells"]
+__all__ = ["COLAB_BLOCK", "COLAB_LINK", "COLAB_URL", "DEFAULT_REF", "INSTALL_LINE", "PIP_INSTALL_LINE", "SETUP_TAG",
+           "SPEC_EXAMPLES", "check_install_spec", "check_path", "colab_links", "colab_url", "git_install_spec",
+           "install_lines", "install_spec", "parse_repo", "point_links", "remove_install", "remove_links",
+           "set_install", "setup_block", "setup_cells"]
 
 DEFAULT_REF = "main"
 COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/[^\s()<>\"']+")
 # a link or badge whose target is a Colab URL: [text](url), [![alt](image)](url) or <a href="url">…</a>
 COLAB_LINK = re.compile(r"\[(?:!\[[^\]]*\]\([^)]*\)|(?P<text>[^\]]*))\]\(\s*" + COLAB_URL.pattern + r"\s*\)"
                         r"|<a\s[^>]*href=[\"']" + COLAB_URL.pattern + r"[\"'][^>]*>.*?</a>", re.S)
-INSTALL_LINE = re.compile(r'^(?P<head>[ \t]*[!%]pip install (?:-[\w-]+ +)*)"(?P<spec>[^"\n]*)"[ \t]*$', re.M)
+INSTALL_LINE = re.compile(r'^(?P<head>[ \t]+RNNLAB = )"(?P<spec>[^"\n]*)"[ \t]*$', re.M)   # written by setup_block
+PIP_INSTALL_LINE = re.compile(r'^(?P<head>[ \t]*[!%]pip install (?:-[\w-]+ +)*)"(?P<spec>[^"\n]*)"[ \t]*$', re.M)  # older
 COLAB_BLOCK = re.compile(r'^if "google\.colab" in sys\.modules:[^\n]*\n(?:[ \t]+[^\n]*(?:\n|$))+', re.M)
 
 _OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
@@ -105,9 +111,9 @@ def check_install_spec(spec):
         raise _bad_spec("it is empty")
     unsafe = sorted(c for c in set(spec) if c in _SHELL_UNSAFE)
     if unsafe:
-        raise _bad_spec(f"{spec!r} contains {' '.join(map(repr, unsafe))}, which would break the notebook's !pip line")
+        raise _bad_spec(f"{spec!r} contains {' '.join(map(repr, unsafe))}, which would break the set-up cell's install line")
     if spec.startswith("-"):
-        raise _bad_spec(f"{spec!r} is a pip option (the set-up cell already passes -q --no-deps)")
+        raise _bad_spec(f"{spec!r} is a pip option (the set-up cell passes its own)")
     if not _DIRECT_REFERENCE.match(spec):   # NAME @ URL is a requirement; other URLs and paths are checked here
         if "://" in spec.split(" ")[0]:
             _check_url(spec)
@@ -184,13 +190,48 @@ def setup_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code" and SETUP_TAG in c.get("metadata", {}).get("tags", [])]
 
 
+def install_lines(source):
+    """The install lines of a set-up cell's source, in order: ``RNNLAB = "SPEC"`` (:func:`setup_block`) or an
+    older ``!pip install … "SPEC"`` line; each a ``re.Match`` with groups ``head`` and ``spec``."""
+    return sorted([*INSTALL_LINE.finditer(source), *PIP_INSTALL_LINE.finditer(source)], key=lambda m: m.start())
+
+
 def install_spec(nb):
     """The spec the set-up cell installs on Colab, or None when there is no set-up cell or install line."""
     for cell in setup_cells(nb):
-        found = INSTALL_LINE.search(cell.source)
+        found = install_lines(cell.source)
         if found:
-            return found["spec"]
+            return found[0]["spec"]
     return None
+
+
+def setup_block(spec=None):
+    """The Colab part of a set-up cell (the cell imports ``sys`` before it), installing ``spec`` (checked; by
+    default this release from the project's repository, :func:`rnnlab._project.install_spec`).
+
+    On Colab, which has torch, Keras, numpy and ipywidgets already, it installs rnnlab alone (``--no-deps``):
+    an rnnlab wheel the student uploaded to ``/content`` (Colab's Files panel) if there is one, else ``spec``.
+    If pip fails, the cell stops with one sentence saying what to do, instead of pip's error followed by a
+    ModuleNotFoundError at ``import rnnlab``; pip's own message stays in the variable ``pip`` (``pip.stderr``).
+    Elsewhere the block does nothing. ``tools/pin_notebooks.py`` writes it into the notebooks.
+    """
+    spec = check_install_spec(_project.install_spec() if spec is None else spec)
+    return f"""if "google.colab" in sys.modules:   # on Colab, which has torch, Keras, numpy and ipywidgets: add rnnlab
+    import glob
+    import subprocess
+    RNNLAB = "{spec}"
+    uploaded = sorted(glob.glob("/content/rnnlab-*.whl"))   # an rnnlab package file put in Colab's Files panel
+    target = uploaded[-1] if uploaded else RNNLAB
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", target],
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        class SetupStopped(Exception):
+            def _render_traceback_(self):   # Jupyter and Colab show this sentence alone, without a traceback
+                return [str(self)]
+        raise SetupStopped(f"rnnlab could not be installed from {{target}}: ask your instructor for this notebook "
+                           "made with 'rnnlab student --repo' or '--install', or upload the rnnlab package file "
+                           "(rnnlab-….whl) to Colab's Files panel and run this cell again.")
+"""
 
 
 def colab_links(nb):
@@ -204,17 +245,18 @@ def _setup_cell(nb, label, option):
         raise ValueError(f"{label}: {option} needs exactly one code cell tagged '{SETUP_TAG}' holding the Colab "
                          f"install line, found {len(cells)}; tag the set-up cell (JupyterLab: Property Inspector → "
                          "Cell Tags)")
-    lines = INSTALL_LINE.findall(cells[0].source)
+    lines = install_lines(cells[0].source)
     if len(lines) != 1:
-        raise ValueError(f'{label}: {option} needs exactly one line !pip install … "SPEC" in the cell tagged '
-                         f"'{SETUP_TAG}', found {len(lines)}")
+        raise ValueError(f'{label}: {option} needs exactly one install line RNNLAB = "SPEC" (or !pip install … "SPEC") '
+                         f"in the cell tagged '{SETUP_TAG}', found {len(lines)}")
     return cells[0]
 
 
 def set_install(nb, spec, label, option="--install"):
     """Make the set-up cell install ``spec`` (already checked) on Colab."""
     cell = _setup_cell(nb, label, option)
-    cell.source = INSTALL_LINE.sub(lambda m: f'{m["head"]}"{spec}"', cell.source)
+    (line,) = install_lines(cell.source)
+    cell.source = f'{cell.source[:line.start()]}{line["head"]}"{spec}"{cell.source[line.end():]}'
 
 
 def remove_install(nb):

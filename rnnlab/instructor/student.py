@@ -15,7 +15,8 @@ state keeps only the widgets the handout still displays. With ``clear_outputs=Tr
 Colab (:mod:`rnnlab.instructor.colab`): ``repo="OWNER/NAME@REF"`` points every Open-in-Colab link at the handout in
 that repository (folder ``path``) and makes the set-up cell (tag ``colab-setup``) install rnnlab from it;
 ``install=SPEC`` sets what the set-up cell installs; ``colab=False`` removes the links and the install
-block. Without ``repo`` the links are removed, since they would open the source notebooks, solutions and all.
+block. Without ``repo`` the links are removed, since they would open the source notebooks, solutions and all,
+with a warning (``UserWarning``) naming the notebooks that lost one.
 
 Each written notebook is validated with ``nbformat.validate``; the source files are only read. Every output
 is first written to a temporary file in ``out`` and then moved into place with ``os.replace``, so an output
@@ -29,6 +30,7 @@ import json
 import os
 import posixpath
 import re
+import warnings
 from pathlib import Path
 
 from .._validation import check_bool
@@ -56,7 +58,7 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
     that repository; by default ``out``'s place in the git work tree that contains it, else ``out`` as given
     when it is relative. ``install=SPEC`` sets the install spec alone (``rnnlab==0.1.0``, a wheel URL, …).
     ``colab=False`` removes the links and the install block. Without ``repo`` the links are removed (they
-    would open the source notebooks, solutions included).
+    would open the source notebooks, solutions included) and a ``UserWarning`` names the notebooks that lost one.
 
     Everything is read, converted and checked before anything is written, so a refused run writes nothing.
     ``out`` must not be the source folder, and no output may be the same file as a source (compared with
@@ -82,7 +84,7 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
     notebooks = [read(p, nbformat) for p in sources]   # read and validate everything before writing anything
     remove_tags = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, remove_all_outputs_tags={ANSWER_OUTPUT_TAG})
     clear_all = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", *RUN_TRACE_FIELDS})
-    students = []
+    students, unlinked = [], []
     for source_path, nb in zip(sources, notebooks):
         nb, _ = remove_tags.preprocess(nb, {})
         if clear_outputs:
@@ -93,13 +95,18 @@ def build_student_notebooks(src, out, *, clear_outputs=False, force=False, repo=
                 _drop_run_traces(nb)
             except ValueError as exc:
                 raise ValueError(f"{source_path}: {exc}") from None
-        rewrite(nb, source_path)
+        if rewrite(nb, source_path):
+            unlinked.append(source_path.name)
         try:
             nbformat.validate(nb)
         except Exception as exc:
             raise ValueError(f"{source_path}: the student version is not a valid notebook: {one_line(exc)}") from None
         students.append(nb)
     write_all(out_dir, targets, students, nbformat)
+    if unlinked:
+        warnings.warn(f"removed the Open-in-Colab link of {len(unlinked)} notebook(s) ({', '.join(unlinked)}): as "
+                      "written it opens the source notebook, solutions included; give --repo OWNER/NAME[@REF] (the "
+                      "repository the handouts go to) to keep links that open the handouts", UserWarning, stacklevel=2)
     return targets
 
 
@@ -146,7 +153,8 @@ def _prune_widget_state(nb):
 
 
 def _colab_rewrite(out_dir, repo, path, install, colab):
-    """Check the Colab options and return ``rewrite(nb, source_path)``, which applies them to one notebook."""
+    """Check the Colab options and return ``rewrite(nb, source_path)``, which applies them to one notebook and
+    returns True when it removed Open-in-Colab links that ``repo`` would have pointed at the handout."""
     if not colab and (repo is not None or install is not None):
         raise ValueError("colab=False (--no-colab) removes the Colab link and install line; it cannot be combined "
                          "with repo (--repo) or install (--install)")
@@ -166,13 +174,15 @@ def _colab_rewrite(out_dir, repo, path, install, colab):
         if not colab:
             _colab.remove_links(nb)
             _colab.remove_install(nb)
-            return
+            return False
         if spec is not None:
             _colab.set_install(nb, spec, source_path, "--repo" if install is None else "--install")
         if repo is not None:
             _colab.point_links(nb, url_for, source_path)
-        else:
-            _colab.remove_links(nb)
+            return False
+        dropped = bool(_colab.colab_links(nb))
+        _colab.remove_links(nb)
+        return dropped
 
     return rewrite
 

@@ -7,7 +7,8 @@ Tags (``cell.metadata["tags"]``) of the source notebooks:
 - ``stub``: the student's ``def NAME(...)`` that raises ``NotImplementedError``.
 - ``check``: the self-check of a coding exercise, ``passed = rnnlab.checks.NAME(NAME)``.
 - ``answer``: the markdown cell of a discussion exercise; ``metadata["rnnlab"]["exercise"]`` is its id.
-- ``colab-setup``: the set-up cell, whose ``!pip install`` line runs on Colab only.
+- ``colab-setup``: the set-up cell, whose install block (:func:`rnnlab.instructor.colab.setup_block`) runs on
+  Colab only.
 """
 from __future__ import annotations
 
