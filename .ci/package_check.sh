@@ -54,7 +54,7 @@ head -1 "$WORK/info.txt"
 
 # Notebook 01's handout as Colab runs it: built with `rnnlab student --install WHEEL`, its set-up cell sees
 # google.colab (an IPython start-up file fakes the module until the set-up cell has run, since Keras would use
-# the real one) and installs rnnlab itself with its own !pip line, with rnnlab uninstalled first; then every
+# the real one) and installs rnnlab itself with its own pip block, with rnnlab uninstalled first; then every
 # cell runs under nbval against what that line installed.
 "$WORK/venv/bin/pip" uninstall --yes --quiet rnnlab
 "$PYTHON" -m rnnlab student "$ROOT/notebooks/01_rnn_concepts.ipynb" --out "$WORK/run" --install "$WHEEL" >/dev/null
