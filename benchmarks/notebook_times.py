@@ -1,7 +1,7 @@
 """How long each notebook takes, top to bottom in a fresh kernel, and the one phrase every page quotes for it.
 
-    python benchmarks/notebook_times.py            # execute every notebook (copies; the files are not touched)
-    python benchmarks/notebook_times.py --apply    # then write the phrases into the notebooks' headers
+    python benchmarks/notebook_times.py                       # execute every notebook (copies; files untouched)
+    python benchmarks/notebook_times.py --in-place --apply    # re-execute them in place, then quote the times
 
 Each notebook is executed by nbconvert into a temporary copy, one thread per kernel (as `make notebooks` runs
 them), with every installed backend; the time is the wall time of the whole execution, kernel start-up included,
@@ -38,11 +38,14 @@ def phrase(seconds):
     return f"about {minutes:g} minutes"
 
 
-def execute(path):
-    """Wall seconds of one top-to-bottom execution of ``path`` into a temporary copy."""
+def execute(path, in_place=False):
+    """Wall seconds of one top-to-bottom execution of ``path``, into a temporary copy or (``in_place``) into the
+    file itself with its widgets' state saved, as `make notebooks` does."""
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                   "--ExecutePreprocessor.timeout=1200", "--output-dir", tmp, "--log-level=WARN", path.name]
+                   "--ExecutePreprocessor.timeout=1200", "--log-level=WARN", path.name]
+        command += (["--inplace", "--ExecutePreprocessor.store_widget_state=True"] if in_place
+                    else ["--output-dir", tmp])
         start = time.perf_counter()
         subprocess.run(command, cwd=path.parent, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
                        capture_output=True, text=True)
@@ -77,6 +80,7 @@ def apply(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=1, help="runs per notebook (the median is kept)")
+    parser.add_argument("--in-place", action="store_true", help="execute the notebooks themselves (not copies)")
     parser.add_argument("--apply", action="store_true", help="write the phrases into the notebooks' headers")
     parser.add_argument("--only-apply", action="store_true", help="apply the stored table without measuring")
     args = parser.parse_args()
@@ -85,7 +89,7 @@ def main():
     if not args.only_apply:
         rows = {}
         for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-            seconds = statistics.median(execute(path) for _ in range(args.repeat))
+            seconds = statistics.median(execute(path, args.in_place) for _ in range(args.repeat))
             rows[path.name] = (seconds, phrase(seconds))
             print(f"{path.name}: {seconds:.0f} s", flush=True)
         total = sum(s for s, _ in rows.values())

@@ -30,3 +30,34 @@ def test_docs_quote_the_measured_lstm_step_times():
     assert f"torch {torch}, Keras-on-JAX {jax}, Keras-on-TensorFlow {tf} ({xla} with XLA)" in report
     ratio = lstm["JAX vs TF (no XLA)"]
     assert re.search(rf"JAX/TF {re.escape(ratio)}", report), f"docs/report.md should quote JAX/TF {ratio}"
+
+
+def _notebook_times():
+    """{notebook file: phrase} from benchmarks/results/notebook_times.md, and the whole series' phrase."""
+    text = (ROOT / "benchmarks" / "results" / "notebook_times.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and cells[0].endswith(".ipynb"):
+            rows[cells[0]] = cells[2]
+    series = re.search(r"The whole series: (about [^(]+?) \(", text).group(1)
+    return rows, series
+
+
+def test_every_page_quotes_the_measured_notebook_times():
+    """The notebooks' headers, the landing page and the instructor guide quote the run times of one table, the one
+    benchmarks/notebook_times.py writes; a notebook that grows longer and a page that still says the old time fail."""
+    import json
+
+    rows, series = _notebook_times()
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(rows) == notebooks, "benchmarks/notebook_times.py has not measured every notebook"
+    index = " ".join((ROOT / "docs" / "index.md").read_text(encoding="utf-8").split())
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    guide_times = re.findall(r"^CPU time: (about [^.;(]+?)[.;( ]", guide, flags=re.MULTILINE)
+    for name, words in rows.items():
+        header = "".join(json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"][0]["source"])
+        assert f"**CPU time:** {words} on a 2-core CPU" in header, f"{name}'s header should say {words}"
+        assert f"{words} |" in index or f"| {words}" in index, f"docs/index.md should give {name} as {words}"
+    assert guide_times == list(rows.values()), f"the instructor guide's CPU times {guide_times} should be {rows}"
+    assert f"the whole series ran in {series}" in index
