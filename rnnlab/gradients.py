@@ -27,6 +27,8 @@ def gradient_norms(model, X, y=None, *, loss="auto"):
         the outputs; needs no targets) or 'auto': 'sum' when ``y`` is None, else 'bce' for a binary
         head and 'mse' for a regression head (``model.rnnlab_head``)
 
+    Notes
+    -----
     The norm is the Frobenius norm of the (batch, hidden) matrix dL/dh_t, i.e. over the whole batch,
     accumulated in float64 (the gradient itself is float32, so it is exactly 0 only once its entries are).
     With the averaged losses it therefore scales like 1/sqrt(batch) for similar samples.

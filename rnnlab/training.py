@@ -46,7 +46,10 @@ def train(model, X, y, *, X_val=None, y_val=None, epochs=10, batch_size=32, lr=1
         it halves the step time at T=300 but adds a few seconds of compilation, a loss on short runs. Keras on
         JAX always compiles (uncompiled, a step is ~100x slower); torch ignores it.
 
-    Raises :class:`TrainingDiverged` (a ``FloatingPointError``) as soon as an epoch's loss or metric is inf/NaN.
+    Raises
+    ------
+    TrainingDiverged
+        (a ``FloatingPointError``) as soon as an epoch's loss or metric is inf/NaN.
     """
     backend = backend_of(model)  # the one place this call asks which framework the model belongs to
     built_head = getattr(model, "rnnlab_head", None)
