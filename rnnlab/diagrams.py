@@ -231,3 +231,70 @@ def draw_gru_cell(ax=None):
                "Cho et al. (2014) apply it before: $U_n\\,(r_t \\odot h_{t-1})$ (Keras reset_after=False).\n"
                "$z_t$ near 1 keeps the old state.")
     return _finish(ax, "GRU: the update gate interpolates between the old state and a candidate", bottom=-0.3)
+
+
+SEQUENCE_TASKS = (
+    ("many-to-one", "one label per sequence:\nthe first-token task\n(this notebook, 03)"),
+    ("many-to-many", "an output at every step:\nthe next character\n(notebook 05)"),
+    ("one-to-many", "one input, a sequence out:\ne.g. text sampled\nfrom a start"),
+    ("sequence-to-sequence", "read the whole input, then write\nthe output: encoder-decoder\n(notebook 06)"),
+)
+"""The four kinds of sequence task :func:`draw_sequence_tasks` draws, left to right, with their captions."""
+
+
+def _task_panel(ax, x0, kind, steps, cell):
+    """One kind of task unrolled over ``steps`` steps (twice that for sequence-to-sequence) from x = ``x0``;
+    returns the x just right of the panel. Patches carry gids 'cell <kind>', 'input <kind>', 'output <kind>'."""
+    n = 2 * steps if kind == "sequence-to-sequence" else steps
+    reads = {"many-to-one": range(n), "many-to-many": range(n), "one-to-many": range(1),
+             "sequence-to-sequence": range(steps)}[kind]
+    writes = {"many-to-one": range(n - 1, n), "many-to-many": range(n), "one-to-many": range(n),
+              "sequence-to-sequence": range(steps, n)}[kind]
+    fill = _mix(cell, "white", 0.8)
+    for t in range(n):
+        x = x0 + 1.2 * t
+        decoder = kind == "sequence-to-sequence" and t >= steps
+        _box(ax, x, 1.0, "", w=0.7, h=0.55, color=_mix(cell, "white", 0.6) if decoder else fill, ec=cell,
+             gid=f"cell {kind}")
+        if t:
+            _arrow(ax, (x - 0.85, 1.0), (x - 0.38, 1.0), color=cell)
+        if t in reads:
+            _box(ax, x, -0.35, f"$x_{{{t}}}$", w=0.55, h=0.42, color="#fde9c9", gid=f"input {kind}", fontsize=10)
+            _arrow(ax, (x, -0.1), (x, 0.68))
+        if t in writes:
+            label = "$y$" if kind == "many-to-one" else f"$y_{{{t - (steps if kind == 'sequence-to-sequence' else 0)}}}$"
+            _box(ax, x, 2.35, label, w=0.55, h=0.42, color="#f3d9e6", gid=f"output {kind}", fontsize=10)
+            _arrow(ax, (x, 1.32), (x, 2.1))
+    if kind == "sequence-to-sequence":
+        # The encoder has no outputs above it and the decoder no inputs below it: label them there.
+        for start, stop, text, y, va in ((0, steps, "encoder", 1.45, "bottom"), (steps, n, "decoder", 0.55, "top")):
+            left, right = x0 + 1.2 * start - 0.35, x0 + 1.2 * (stop - 1) + 0.35
+            _wire(ax, [(left, y), (right, y)], color=cell, lw=1.0)
+            _label(ax, (left + right) / 2, y + (0.08 if va == "bottom" else -0.08), text, ha="center", va=va,
+                   fontsize=9, color=cell)
+    caption = dict(SEQUENCE_TASKS)[kind]
+    middle = x0 + 1.2 * (n - 1) / 2
+    _label(ax, middle, 3.05, kind, ha="center", va="bottom", fontsize=11)
+    _label(ax, middle, -0.75, caption, ha="center", va="top", fontsize=8.5, color="#555555")
+    return x0 + 1.2 * (n - 1)
+
+
+def draw_sequence_tasks(steps=3, ax=None):
+    """The kinds of sequence task, each an RNN unrolled over ``steps`` steps: many-to-one (inputs at every step,
+    one output at the end), many-to-many (an output at every step), one-to-many (one input, an output at every
+    step) and sequence-to-sequence (an encoder reads the inputs, then a decoder writes the outputs)."""
+    import matplotlib.pyplot as plt
+
+    steps = check_int(steps, "steps", min_value=2, max_value=5)
+    if check_axes(ax) is None:
+        _, ax = plt.subplots(figsize=(3.0 * steps + 4, 3.8))
+    cell = CELL_COLORS["rnn"]
+    x = 0.0
+    for kind, _ in SEQUENCE_TASKS:
+        x = _task_panel(ax, x, kind, steps, cell) + 2.6
+    ax.set_xlim(-1.0, x - 1.6)
+    ax.set_ylim(-2.2, 3.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Kinds of sequence task: where the inputs $x$ enter and the outputs $y$ leave", fontsize=11)
+    return ax

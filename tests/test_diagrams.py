@@ -9,7 +9,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
-from rnnlab.diagrams import draw_gru_cell, draw_lstm_cell, draw_unrolled_rnn  # noqa: E402
+from rnnlab.diagrams import SEQUENCE_TASKS, draw_gru_cell, draw_lstm_cell, draw_sequence_tasks, draw_unrolled_rnn  # noqa: E402,E501
 from rnnlab.plotting import CELL_COLORS  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def test_gru_labels_and_convention():
         assert label in text, label
 
 
-@pytest.mark.parametrize("draw", [draw_lstm_cell, draw_gru_cell, draw_unrolled_rnn])
+@pytest.mark.parametrize("draw", [draw_lstm_cell, draw_gru_cell, draw_unrolled_rnn, draw_sequence_tasks])
 def test_draws_on_a_given_axes_and_renders(draw, tmp_path):
     _, ax = plt.subplots()
     assert draw(ax=ax) is ax
@@ -92,3 +92,60 @@ def test_unrolled_rnn():
         draw_unrolled_rnn(steps=9)
     with pytest.raises(TypeError, match="steps must be an integer"):
         draw_unrolled_rnn(steps=2.5)
+
+
+def _centres(ax, role, kind):
+    """Centres (x, y) of the boxes of one role ('cell', 'input', 'output') in the panel of one kind of task."""
+    return sorted((p.get_x() + p.get_width() / 2, p.get_y() + p.get_height() / 2) for p in ax.patches
+                  if p.get_gid() == f"{role} {kind}")
+
+
+def _has_arrow(arrows, start, end, tol=0.5):
+    return any(abs(s[0] - start[0]) < tol and abs(s[1] - start[1]) < tol and abs(e[0] - end[0]) < tol
+               and abs(e[1] - end[1]) < tol for s, e, _ in arrows)
+
+
+@pytest.mark.parametrize("steps", [2, 3, 5])
+def test_sequence_tasks_put_inputs_and_outputs_where_each_kind_has_them(steps):
+    ax = draw_sequence_tasks(steps=steps)
+    arrows = _arrows(ax)
+    # Which steps read an input and which write an output, counted from the first cell of each panel.
+    expected = {"many-to-one": (range(steps), [steps - 1]), "many-to-many": (range(steps), range(steps)),
+                "one-to-many": ([0], range(steps)), "sequence-to-sequence": (range(steps), range(steps, 2 * steps))}
+    assert [kind for kind, _ in SEQUENCE_TASKS] == list(expected)
+    for kind, (reads, writes) in expected.items():
+        cells = _centres(ax, "cell", kind)
+        assert len(cells) == (2 * steps if kind == "sequence-to-sequence" else steps), kind
+        xs = [x for x, _ in cells]
+        assert [i for i, x in enumerate(xs) if any(abs(x - ix) < 1e-9 for ix, _ in _centres(ax, "input", kind))] \
+            == list(reads), kind
+        assert [i for i, x in enumerate(xs) if any(abs(x - ox) < 1e-9 for ox, _ in _centres(ax, "output", kind))] \
+            == list(writes), kind
+        # The state flows from each cell into the next, every input goes up into its cell and every output leaves
+        # its cell upwards.
+        for (x1, y1), (x2, _) in zip(cells, cells[1:]):
+            assert _has_arrow(arrows, (x1 + 0.35, y1), (x2 - 0.35, y1)), (kind, x1)
+        for ix, iy in _centres(ax, "input", kind):
+            assert _has_arrow(arrows, (ix, iy), (ix, 1.0)), (kind, ix)
+        for ox, oy in _centres(ax, "output", kind):
+            assert _has_arrow(arrows, (ox, 1.0), (ox, oy)), (kind, ox)
+    text = _texts(ax)
+    for kind, caption in SEQUENCE_TASKS:
+        assert kind in text and caption in text, kind
+    for pointer in ("first-token task", "notebook 05", "notebook 06", "encoder", "decoder"):
+        assert pointer in text, pointer
+    # The panels do not overlap: each starts to the right of the previous one's last cell.
+    lefts = [_centres(ax, "cell", kind)[0][0] for kind, _ in SEQUENCE_TASKS]
+    rights = [_centres(ax, "cell", kind)[-1][0] for kind, _ in SEQUENCE_TASKS]
+    assert all(left > right + 1 for left, right in zip(lefts[1:], rights)), (lefts, rights)
+
+
+def test_sequence_tasks_refuse_bad_steps():
+    with pytest.raises(ValueError, match="steps must be >= 2"):
+        draw_sequence_tasks(steps=1)
+    with pytest.raises(ValueError, match="steps must be <= 5"):
+        draw_sequence_tasks(steps=6)
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        draw_sequence_tasks(steps="3")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None"):
+        draw_sequence_tasks(ax="axes")
