@@ -16,7 +16,7 @@ import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
-from .. import _project
+import rnnlab._project as _project
 from .notebook_io import INSTALL_HINT
 from .tags import SETUP_TAG
 
