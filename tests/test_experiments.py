@@ -74,7 +74,7 @@ def test_csv_and_figure(tmp_path):
     assert len(rows) == 4 and list(rows[0]) == COLUMNS
     ax = plot_curves(result)
     assert ax.get_yscale() == "log" and len(ax.get_lines()) == 2
-    assert "n=2" in ax.get_legend().get_texts()[0].get_text()
+    assert "2 seeds" in ax.get_legend().get_texts()[0].get_text()
     save_figure(ax, tmp_path / "fig.png")
     assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="metric must be one of"):
