@@ -16,6 +16,7 @@ X_AXES = ("epoch", "steps")
 
 CELL_COLORS = {"rnn": "#0072B2", "lstm": "#D55E00", "gru": "#009E73"}  # Okabe–Ito blue, vermillion, green
 RECIPE_STYLES = {"rnnlab": "-", "original": "--"}
+CELL_MARKERS = ("o", "s", "^", "D")  # in the order the cells are drawn
 METRIC_LABELS = {"val_accuracy": "validation accuracy", "accuracy": "training accuracy",
                  "val_loss": "validation loss", "loss": "training loss"}
 OTHER_RECIPE_STYLES = (":", "-.", (0, (5, 1, 1, 1)))  # ablations and other named recipes, in order of appearance
@@ -128,7 +129,9 @@ def plot_curves(result, metric=None, *, x="steps", ax=None):
                     label=" ".join(map(str, label)) + (f" ({n} seeds: median, band min–max)" if n > 1 else " (1 seed)"))
             ax.fill_between(xs, values.min(axis=0), values.max(axis=0), color=color, alpha=0.15, linewidth=0)
     fixed = {k: runs[0][0][k] for k in keys if k not in varying}
-    ax.set_title(f"{runs[0][0]['experiment']}: median and min–max over seeds\n"
+    one_each = all(len(histories) == 1 for _, histories in groups.values())
+    what = "one seed per line" if one_each else "median and min–max over seeds"
+    ax.set_title(f"{runs[0][0]['experiment']}: {what}\n"
                  + ", ".join(f"{k}={v}" for k, v in fixed.items()), fontsize=10)
     ax.set_xlabel("training steps" if x == "steps" else "epoch")
     ax.set_ylabel(METRIC_LABELS.get(metric, metric))
@@ -180,19 +183,22 @@ def plot_solve_rates(table, ax=None):
         axes = np.array([ax])
     table = table.assign(rate=rate)
     cells = sorted(set(table["cell"]), key=lambda c: (list(CELL_COLORS).index(c) if c in CELL_COLORS else 99, str(c)))
+    lengths = sorted(set(table["seq_len"]))  # one x-axis for every panel, so a length sits at the same place
     for panel, backend in zip(axes, backends):
         part = table[table["backend"] == backend]
-        lengths = sorted(set(part["seq_len"]))
         for i, cell in enumerate(cells):
             rows = part[part["cell"] == cell].sort_values("seq_len")
             if rows.empty:
                 continue
-            dodge = 10 ** (0.012 * (i - (len(cells) - 1) / 2))  # side by side on the log axis, not on top
+            # side by side on the log axis, each cell with its own marker: equal rates stay visible, not on top
+            dodge = 10 ** (0.035 * (i - (len(cells) - 1) / 2))
             rate, low, high = (rows[c].to_numpy(float) for c in ("rate", "low", "high"))
             panel.errorbar(rows["seq_len"].to_numpy(float) * dodge, rate, yerr=[rate - low, high - rate],
-                           color=cell_color(str(cell)), marker="o", markersize=5, capsize=3, label=str(cell))
+                           color=cell_color(str(cell)), marker=CELL_MARKERS[i % len(CELL_MARKERS)], markersize=5,
+                           capsize=3, label=str(cell))
         panel.set_xscale("log")
-        panel.set_xticks(lengths, [str(t) for t in lengths])
+        panel.set_xlim(min(lengths) / 1.4, max(lengths) * 1.4)
+        panel.set_xticks(lengths, [str(t) for t in lengths], fontsize=8)
         panel.minorticks_off()
         panel.set_ylim(-0.04, 1.04)
         panel.set_xlabel("sequence length T")

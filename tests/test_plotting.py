@@ -205,3 +205,27 @@ def test_plot_solve_rates_one_panel_per_backend():
 def test_plot_solve_rates_bad_input(change, error, match):
     with pytest.raises(error, match=match):
         plot_solve_rates(change(_solve_table()))
+
+
+def test_plot_solve_rates_panels_share_one_length_axis_and_equal_rates_stay_visible():
+    """Lengths measured on one backend only still sit at the same place in both panels, and two cells with
+    the same rate at a length are drawn side by side with different markers, not one over the other."""
+    torch_rows, keras_rows = _solve_table(("torch",)), _solve_table(("keras",))
+    keras_rows = keras_rows.assign(seq_len=keras_rows.seq_len.replace({10: 30}))  # keras: 30, 100, 300
+    keras_rows.loc[keras_rows.cell == "rnn", ["solved", "low", "high"]] = \
+        keras_rows.loc[keras_rows.cell == "lstm", ["solved", "low", "high"]].to_numpy()  # equal rates
+    axes = plot_solve_rates(pd.concat([torch_rows, keras_rows]))
+    ticks = [[t.get_text() for t in ax.get_xticklabels()] for ax in axes]
+    assert ticks[0] == ticks[1] == ["10", "30", "100", "300"]
+    assert axes[0].get_xlim() == axes[1].get_xlim()
+    rnn, lstm = axes[1].containers
+    assert rnn.lines[0].get_marker() != lstm.lines[0].get_marker()
+    x_rnn, x_lstm = rnn.lines[0].get_xdata(), lstm.lines[0].get_xdata()
+    assert np.all(x_lstm / x_rnn > 1.05)  # 5-point markers on this axis span a factor of about 1.05
+
+
+def test_plot_curves_title_says_one_seed_when_there_is_no_band():
+    one = plot_curves(_result([("rnn", "torch", "rnnlab", 300), ("lstm", "torch", "rnnlab", 300)]))
+    assert "one seed per line" in one.get_title() and "median" not in one.get_title()
+    two = _result([("rnn", "torch", "rnnlab", 300), ("rnn", "torch", "rnnlab", 300)])
+    assert "median and min–max over seeds" in plot_curves(two).get_title()
