@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import engine, notebook01, notebook02, notebook03, notebook04, notebook05, step_functions
+from . import engine, notebook01, notebook02, notebook03, notebook04, notebook05, notebook06, step_functions
 from .engine import _hint_text, _last_failure
 
 # One module per notebook, in the notebooks' order: each declares CHECKS (exercise -> what its check tests),
 # GENERAL (exercise -> the hint before any failure), HINTS (hint key -> the two stages) and one check function
 # per exercise, named as the exercise.
-NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05)
+NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05, notebook06)
 
 
 def _combined(*tables):
