@@ -12,7 +12,7 @@ from .history import History, TrainingDiverged
 
 _FUNCTIONS = {"build_model": "models", "train": "training", "predict": "training"}
 _SUBMODULES = ("checks", "diagrams", "experiments", "gradients", "instructor", "plotting", "recipes", "reference",
-               "results", "settings", "stats", "student", "sweep", "tables", "weights", "widgets")
+               "results", "seq2seq_data", "settings", "stats", "student", "sweep", "tables", "weights", "widgets")
 
 
 def __getattr__(name):

@@ -40,6 +40,8 @@ MAX_BATCH_SIZE = 100_000   # rows of a stateful Keras character model's fixed ba
 MAX_LAYERS = 16            # stacked recurrent layers of a character model
 MAX_SAMPLE_LENGTH = 100_000  # characters drawn by one call to rnnlab.char_models.sample
 MAX_NGRAM_ORDER = 32       # n of an n-gram model (each order adds a table over the training text)
+MAX_BEAM_WIDTH = 1024      # hypotheses kept by a beam search (each is one decoder state per step)
+MAX_DECODE_LEN = 10_000    # tokens one decoding loop may emit before it stops
 MAX_LR = 10.0
 """The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
 MAX_JOBS = 64              # worker processes of a run or sweep (-1, one per core, is bounded by the machine)

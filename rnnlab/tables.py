@@ -1,6 +1,7 @@
 """Tables measured by the benchmarks and shipped inside the package, so a notebook (also on Colab) can load
 10-seed results that it could not recompute within its time budget. Each ``NAME.csv`` has the columns of
-:data:`rnnlab.results.COLUMNS` (``char_lm``: :data:`CHAR_LM_COLUMNS`, one row per evaluation of a run);
+:data:`rnnlab.results.COLUMNS` (``char_lm``: :data:`CHAR_LM_COLUMNS`, one row per evaluation of a run;
+``seq2seq``: :data:`SEQ2SEQ_COLUMNS`, one row per run and test length);
 ``NAME.json`` records how, where and when it was measured, and under ``files`` the sha256 and the row count
 (``.npz``: the array count) of each file shipped with the table, which every read checks before parsing."""
 from __future__ import annotations
@@ -22,11 +23,17 @@ TABLES = {
     "ablations": "one change at a time between each classic demo and the rnnlab recipe, 5 seeds",
     "char_lm": "character language models on tiny Shakespeare: RNN/LSTM/GRU at equal parameters and training "
                "time, a 2-layer LSTM with dropout, 3 seeds, and one longer LSTM run (notebook 05)",
+    "seq2seq": "GRU encoder-decoders with and without additive attention on string reversal: exact match against "
+               "length, greedy and beam search, 6 seeds (notebook 06)",
 }
 REGENERATE = "python benchmarks/solve_rate_maps.py run {name} && python benchmarks/solve_rate_maps.py export {name}"
-_REGENERATE = {"char_lm": "python benchmarks/char_lm.py run && python benchmarks/char_lm.py export"}
+_REGENERATE = {"char_lm": "python benchmarks/char_lm.py run && python benchmarks/char_lm.py export",
+               "seq2seq": "python benchmarks/seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export"}
 CHAR_LM_COLUMNS = ["model", "cell", "num_layers", "dropout", "hidden_size", "parameters", "budget_seconds",
                    "steps_budget", "seed", "steps", "seconds", "train_bpc", "val_bpc", "test_bpc"]
+SEQ2SEQ_COLUMNS = ["model", "hidden_size", "parameters", "steps", "seed", "length", "n_test", "greedy_correct",
+                   "beam_correct", "train_seconds"]
+_COLUMNS = {"char_lm": CHAR_LM_COLUMNS, "seq2seq": SEQ2SEQ_COLUMNS}
 
 
 def _folder():
@@ -150,9 +157,9 @@ def load(name):
     check_choice(name, "name", TABLES)
     info = _sidecar(name)
     data = _verified(name, info, f"{name}.csv")
-    columns = CHAR_LM_COLUMNS if name == "char_lm" else COLUMNS
+    columns = _COLUMNS.get(name, COLUMNS)
     try:
-        if name == "char_lm":
+        if name in _COLUMNS:
             table = pd.read_csv(io.BytesIO(data))
         else:
             empty_is_missing = {c: [""] for c in COLUMNS if c != "failure"}  # an empty failure means none

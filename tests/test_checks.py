@@ -338,7 +338,8 @@ def test_one_module_per_notebook_declares_its_checks():
         assert raised <= {*module.HINTS, *engine.HINTS}, module.__name__   # the tables its check looks in
         names += list(module.CHECKS)
     assert list(checks.CHECKS) == names == ["relu_rnn_step", "gru_step_cho", "optimizer_steps",
-                                            "shortest_failing_length", "make_forecaster", "sample_with_temperature"]
+                                            "shortest_failing_length", "make_forecaster", "sample_with_temperature",
+                                            "dot_attention"]
     assert list(registry.GENERAL) == names
     with pytest.raises(TypeError):
         checks.CHECKS["another"] = "what it tests"

@@ -29,6 +29,10 @@ def test_shipped_tables_load_with_their_provenance():
             assert list(table.columns) == tables.CHAR_LM_COLUMNS and info["saved_models"]
             assert all(tables.char_lm_weights(model) for model in info["saved_models"])
             continue
+        if name == "seq2seq":  # one row per run and test length
+            assert list(table.columns) == tables.SEQ2SEQ_COLUMNS
+            assert len(table) == len(info["test_lengths"]) * (2 * len(info["seeds"]) + 2)
+            continue
         assert {"specs", "runs"} <= set(info)
         assert list(table.columns) == COLUMNS and len(table) == info["runs"]
         assert (table.failure == "").all()

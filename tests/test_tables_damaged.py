@@ -12,7 +12,8 @@ from rnnlab import tables
 SHIPPED = resources.files("rnnlab") / "tables"
 COMMAND = {"maps": "solve_rate_maps.py run maps && python benchmarks/solve_rate_maps.py export maps",
            "ablations": "solve_rate_maps.py run ablations",
-           "char_lm": "char_lm.py run && python benchmarks/char_lm.py export"}
+           "char_lm": "char_lm.py run && python benchmarks/char_lm.py export",
+           "seq2seq": "seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export"}
 
 
 def _shipped_files(name):

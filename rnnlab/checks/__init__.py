@@ -33,9 +33,10 @@ from .notebook02 import gru_step_cho
 from .notebook03 import optimizer_steps, shortest_failing_length
 from .notebook04 import make_forecaster
 from .notebook05 import sample_with_temperature
+from .notebook06 import dot_attention
 from .registry import CHECKS, check, hint
 from .watchers import library_cell_names, training_steps, without_library_cells
 
-__all__ = ["CHECKS", "check", "gru_step_cho", "hint", "library_cell_names", "make_forecaster", "optimizer_steps",
-           "relu_rnn_step", "shortest_failing_length", "training_steps", "without_library_cells",
+__all__ = ["CHECKS", "check", "dot_attention", "gru_step_cho", "hint", "library_cell_names", "make_forecaster",
+           "optimizer_steps", "relu_rnn_step", "shortest_failing_length", "training_steps", "without_library_cells",
            "sample_with_temperature"]

@@ -10,6 +10,7 @@ import rnnlab.checks.notebook02 as notebook02
 import rnnlab.checks.notebook03 as notebook03
 import rnnlab.checks.notebook04 as notebook04
 import rnnlab.checks.notebook05 as notebook05
+import rnnlab.checks.notebook06 as notebook06
 
 from .engine import HINTS as ENGINE_HINTS
 from .engine import _hint_text, _last_failure
@@ -18,7 +19,7 @@ from .step_functions import HINTS as STEP_HINTS
 # One module per notebook, in the notebooks' order: each declares CHECKS (exercise -> what its check tests),
 # GENERAL (exercise -> the hint before any failure), HINTS (hint key -> the two stages) and one check function
 # per exercise, named as the exercise.
-NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05)
+NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05, notebook06)
 
 
 def _combined(*tables):
