@@ -23,8 +23,8 @@ import pytest
 from filelock import FileLock
 
 from rnnlab.cli import main
-from rnnlab.instructor.assign import (GRADERS, build_assignment, hidden_test_lines, load_exercises,
-                                      merge_stub_and_solution)
+from rnnlab.instructor.assign import GRADERS, build_assignment, load_exercises, merge_stub_and_solution
+from rnnlab.instructor.fresh import grade_exercise
 from rnnlab.instructor.tags import CHECK_TAG, SOLUTION_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,10 @@ def test_nbgrader_cells_metadata_and_points(tmp_path):
         test, m = by_id[f"test-{ex.name}"]
         assert (m["grade"], m["locked"], m["points"], m["solution"]) == (True, True, ex.points, False)
         hidden = test.source.split("### BEGIN HIDDEN TESTS\n", 1)[1].split("\n### END HIDDEN TESTS")[0]
-        assert ex.tests.strip() in hidden and hidden.endswith(f'_hidden_tests["grade"]({ex.name})')
+        assert hidden.startswith("raise AssertionError(") and "nbgrader_config.py" in hidden, \
+            "the grade cell fails unless rnnlab's preprocessor replaces its result"
+        assert not any(line.strip() and line.strip() in test.source for line in ex.tests.split("\n")[1:]
+                       if len(line.strip()) > 20), "no line of the hidden test is in the notebook"
         check, m = by_id[f"check-{ex.name}"]
         assert m["locked"] and not m["grade"] and check.outputs == []
     for ex in discussion:
@@ -104,22 +107,20 @@ def test_merged_cell_runs_the_solution_and_its_stripped_form_raises(tmp_path):
     assert "math.ceil" not in student and '"""How many batches' in student
 
 
-def test_hidden_tests_run_in_their_own_namespace_and_catch_the_cheats():
+def test_fresh_grading_passes_the_solutions_and_fails_the_cheats():
+    """The hidden tests run in a fresh process on the submitted cells: a narrative definition the solution uses
+    comes along, a demo line reading a narrative variable is skipped."""
     coding, _ = load_exercises(INSTRUCTOR)
+    narrative = "import numpy as np\n\ndef clip_negative(v):\n    return np.maximum(v, 0.0)\n\nheavy = 1\n"
     for ex in coding:
-        code = "\n".join(hidden_test_lines(ex))
-        solution = (INSTRUCTOR / "solutions" / f"{ex.name}.py").read_text()
-        env = {}
-        exec("import numpy as np\nclip_negative = lambda v: np.maximum(v, 0.0)\n" + solution, env)
-        exec(code, env)   # passes: no exception
-        assert "grade" not in env, "the test file's names stay out of the notebook's namespace"
+        solution = (INSTRUCTOR / "solutions" / f"{ex.name}.py").read_text() + "\nprint(undefined_variable)\n"
+        verdict = grade_exercise(ex.name, ex.tests, [narrative, solution], timeout=60)
+        assert verdict.passed, verdict
         cheats = sorted((INSTRUCTOR / "cheats" / ex.name).glob("*.py"))
         assert cheats
         for cheat in cheats:
-            env = {}
-            exec(cheat.read_text(), env)
-            with pytest.raises(AssertionError):
-                exec(code, env)
+            verdict = grade_exercise(ex.name, ex.tests, [narrative, cheat.read_text()], timeout=60)
+            assert not verdict.passed and verdict.message, (cheat.name, verdict)
 
 
 def test_merge_keeps_the_stub_raise_for_otter_only_when_the_solution_returns():
@@ -150,8 +151,13 @@ def test_otter_assignment_config_questions_and_tests(tmp_path):
     coding, discussion = load_exercises(INSTRUCTOR)
     config = nb.cells[0]
     assert config.cell_type == "raw" and config.source.startswith("# ASSIGNMENT CONFIG")
-    for line in ("runs_on: colab", "  files: true", "generate: true"):
+    for line in ("runs_on: colab", "  files: true", "generate: true", "plugins:"):
         assert line in config.source.split("\n")
+    plugin = config.source.split("\nplugins:\n", 1)[1]
+    name, settings = plugin.removeprefix("  - ").split(": ", 1)
+    assert name == "rnnlab.instructor.otter_grading.GradeOutsideTheKernel"
+    assert [e["tests"] for e in json.loads(settings)["exercises"]] == [ex.tests for ex in coding], \
+        "the hidden tests travel in the plugin's configuration (JSON, which YAML reads as it is), word for word"
     raws = [c.source for c in nb.cells if c.cell_type == "raw"]
     for ex in coding:
         assert f"# BEGIN QUESTION\nname: {ex.name}\npoints: {int(ex.points)}" in raws
@@ -160,7 +166,8 @@ def test_otter_assignment_config_questions_and_tests(tmp_path):
         assert block[1] == "# BEGIN SOLUTION" and "# BEGIN SOLUTION\n" in block[2] and block[3] == "# END SOLUTION"
         assert block[4] == "# BEGIN TESTS" and block[7] == "# END TESTS" and block[8] == "# END QUESTION"
         assert "points: 0" in block[5] and f"def test_self_check({ex.name}" in block[5]
-        assert block[6].startswith("# HIDDEN\n") and ex.tests.strip() in block[6]
+        assert block[6].startswith("# HIDDEN\n") and "raise AssertionError(" in block[6]
+        assert "def judge(" not in block[6] and "def drive(" not in block[6]
     for ex in discussion:
         assert any(r.startswith("# BEGIN QUESTION") and "manual: true" in r and f"points: {int(ex.points)}" in r
                    for r in raws)
@@ -186,8 +193,15 @@ def test_real_notebooks_export(tmp_path, to):
     coding, discussion = load_exercises(instructor)
     cells = [c for p in written for c in nbformat.read(p, as_version=4).cells]
     text = "\n".join(c.source for c in cells)
+    cell_text = "\n".join(c.source for c in cells if not c.source.startswith("# ASSIGNMENT CONFIG"))
+    sources = "\n".join(c.source for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+                        for c in nbformat.read(p, as_version=4).cells)
     for ex in coding:
-        assert ex.tests.strip() in text, f"the hidden tests of {ex.name} are inlined"
+        in_config = json.dumps(ex.tests, ensure_ascii=True) in text
+        assert in_config == (to == "otter"), f"the hidden tests of {ex.name} are in otter's configuration only"
+        assert not any(line.strip() in cell_text and line.strip() not in sources for line in ex.tests.split("\n")
+                       if line.startswith("    ") and len(line.strip()) > 30), \
+            f"no line of the hidden tests of {ex.name} is in a cell as code (beyond what the notebooks say)"
     for ex in discussion:
         assert ex.answer in text, f"the answer key of {ex.id} is in its answer cell"
     assert len(written) == len(list((ROOT / "notebooks").glob("[0-9]*.ipynb")))
