@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -31,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assign"
 NOTEBOOKS, INSTRUCTOR = FIXTURE / "notebooks", FIXTURE / "instructor"
 TORCH_PIN = next(line for line in (ROOT / ".ci" / "pins.txt").read_text().splitlines() if line.startswith("torch=="))
-GRADER_REQUIREMENTS = ["nbgrader==0.9.6", "otter-grader==7.0.0", TORCH_PIN, "numpy"]
+GRADERS_EXTRA = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["graders"]
+GRADER_REQUIREMENTS = [*GRADERS_EXTRA, TORCH_PIN, "numpy"]   # the same key as before the extra: the venv is kept
 VENV_TIMEOUT = 1800
 
 
@@ -338,6 +340,12 @@ def graders_python():
     return python
 
 
+def test_lines(coding):
+    """The lines of the hidden tests that say something of their own (not blank, not a bare keyword or bracket)."""
+    return {line.strip() for ex in coding for line in ex.tests.split("\n")
+            if len(line.strip()) > 25 and not line.strip().startswith(("#", '"""'))}
+
+
 def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     exported = tmp_path / "exported"
     build_assignment(notebooks, exported, to=grader, instructor=instructor, exercises_only=True)
@@ -347,10 +355,18 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     done = _sh([python, ROOT / "tests" / "assign_graders.py", grader, exported, instructor, tmp_path / "work"],
                _env(python.parent.parent), timeout=3600)
     scores = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{grader} on {notebooks.relative_to(ROOT)}: graded in {time.monotonic() - started:.0f} s")
-    cheats, handout = scores.pop("_cheats"), scores.pop("_student_text")
-    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
+    seconds = scores.pop("_seconds")
+    print(f"{grader} on {notebooks.relative_to(ROOT)}: graded in {time.monotonic() - started:.0f} s; seconds per "
+          f"submission: {json.dumps({k: round(v, 1) for k, v in seconds.items()})}")
+    cheats, honest, handout = scores.pop("_cheats"), scores.pop("_honest", {}), scores.pop("_student_text")
+    feedback = scores.pop("_feedback", "")
+    for leak in ("def judge(", "def drive(", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
         assert leak not in handout, f"{grader}'s student version holds {leak[:60]!r}"
+    for line in test_lines(coding):
+        assert line not in handout, f"{grader}'s student version holds the hidden test line {line!r}"
+        assert line not in feedback, f"nbgrader's feedback holds the hidden test line {line!r}"
+    if grader == "nbgrader":
+        assert "is not implemented yet" in feedback, "the feedback names what failed"
     matrix = {}
     for ex in coding:
         got, full = scores["correct"][ex.name]
@@ -363,6 +379,11 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
             if ex.name in files:
                 score = scores[submission][ex.name][0]
                 assert score == 0, f"{grader}: the cheat {ex.name}/{files[ex.name]} scored {score}"
+                matrix[ex.name][files[ex.name]] = score
+        for submission, files in honest.items():
+            if ex.name in files:
+                score = scores[submission][ex.name][0]
+                assert score == ex.points, f"{grader}: the honest answer {ex.name}/{files[ex.name]} scored {score}"
                 matrix[ex.name][files[ex.name]] = score
     print(json.dumps(matrix))
     return matrix
@@ -396,6 +417,6 @@ def test_nbgrader_releases_the_full_notebooks_without_answers(graders_python, tm
     assert [p.name for p in released] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
     text = "\n".join(c.source for p in released for c in nbformat.read(p, as_version=4).cells)
     _, discussion = load_exercises(ROOT / "instructor")
-    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", *(d.answer for d in discussion)):
+    for leak in ("def judge(", "def drive(", "BEGIN SOLUTION", *(d.answer for d in discussion)):
         assert leak not in text, leak[:60]
     assert text.count("raise NotImplementedError()") >= 5

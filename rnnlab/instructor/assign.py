@@ -14,9 +14,10 @@ in the grader's format (:mod:`rnnlab.instructor.graders`): exercises.toml is rea
 
 The hidden tests never go into a notebook: nbgrader's grade cells fail unless rnnlab's preprocessor grades them
 (:mod:`rnnlab.instructor.nbgrader_grading`), otter's hidden tests fail unless rnnlab's plugin does
-(:mod:`rnnlab.instructor.otter_grading`, configured in the master notebook's ASSIGNMENT CONFIG). With ``exercises_only=True`` the notebook keeps its title, one set-up cell (the imports and
-the definitions the exercises use, taken from the narrative) and the exercises section: grading then costs
-seconds instead of re-running every experiment of the narrative.
+(:mod:`rnnlab.instructor.otter_grading`, configured in the master notebook's ASSIGNMENT CONFIG).
+
+With ``exercises_only=True`` the notebook keeps its title, one set-up cell (the imports and the definitions the
+exercises use, taken from the narrative) and the exercises section: a shorter handout to read when grading.
 
 Everything is read and checked before anything is written; a refused run writes nothing, and the sources are
 never modified (each output goes to a temporary file, then ``os.replace``). Command line:

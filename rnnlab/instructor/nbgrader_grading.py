@@ -17,7 +17,7 @@ import sys
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from .exercises import load_exercises
 from .fresh import grade_exercise
@@ -29,6 +29,7 @@ class GradeOutsideTheKernel(Preprocessor):
     """Sets the output of every ``test-NAME`` grade cell from rnnlab's grading of NAME outside the kernel."""
 
     instructor = Unicode("", help="the instructor folder (exercises.toml, tests/)").tag(config=True)
+    enabled = Bool(True, help="nbconvert runs a preprocessor only when it is enabled").tag(config=True)
 
     def preprocess(self, nb, resources):
         if not self.instructor:
@@ -57,11 +58,12 @@ class GradeOutsideTheKernel(Preprocessor):
 def configure(c, instructor):
     """Set nbgrader's config ``c`` (``c = get_config()`` in nbgrader_config.py) to grade with rnnlab: the
     autograde steps of nbgrader with its kernel execution replaced by :class:`GradeOutsideTheKernel`, reading the
-    hidden tests from the folder ``instructor``."""
+    hidden tests from the folder ``instructor``. nbgrader logs an error in its config file and goes on without it:
+    its grade cells then fail (0 points), never pass."""
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute
 
-    steps = list(Autograde.autograde_preprocessors.default_value)
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     if Execute not in steps:
         raise ValueError(f"nbgrader's autograde steps have no Execute to replace: {steps}")
     steps[steps.index(Execute)] = GradeOutsideTheKernel
