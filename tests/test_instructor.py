@@ -171,6 +171,29 @@ def test_every_exercise_has_a_stub_and_cheats_of_every_kind():
         assert set(KINDS) <= kinds, (name, kinds)
 
 
+# ------------------------------------------------------------------------------- the guide's facts, kept current
+
+WORDS = {"four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def test_instructor_guide_states_the_counts_of_exercises_toml():
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text()
+    notebooks = sorted({e["notebook"] for kind in ("coding", "discussion") for e in EXERCISES[kind]})
+    numbers = [n[:2] for n in notebooks]
+    assert numbers == [f"{i:02d}" for i in range(1, len(numbers) + 1)], numbers
+    assert sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) == notebooks
+    said = re.findall(r"The (\w+) notebooks in `notebooks/`", guide)
+    assert said and all(WORDS[w.lower()] == len(notebooks) for w in said), said
+    ranges = re.findall(r"notebooks (\d\d)–(\d\d)", guide)
+    assert ranges and all(r == ("01", numbers[-1]) for r in ranges), ranges
+    for kind in ("coding", "discussion"):
+        counts = [int(n) for n in re.findall(rf"(\d+) {kind} exercises", guide)]
+        assert counts and all(n == len(EXERCISES[kind]) for n in counts), (kind, counts)
+        assert f"the {len(EXERCISES['discussion'])} keys" in guide
+    for wrong in ("cannot clash", "fails whatever it returns", "c.Execute.timeout"):
+        assert wrong not in guide, wrong
+
+
 # ------------------------------------------------------------------------------------------------- leak probe
 
 def package_text():
