@@ -90,7 +90,8 @@ def test_nbgrader_cells_metadata_and_points(tmp_path):
     for ex in discussion:
         cell, m = by_id[f"answer-{ex.id}"]
         assert cell.cell_type == "markdown" and (m["grade"], m["solution"], m["points"]) == (True, True, ex.points)
-        assert ex.answer in cell.source and cell.source.startswith("### BEGIN SOLUTION")
+        assert ex.answer in cell.source and cell.source.startswith(f"**Your answer to exercise {ex.id}**")
+        assert "\n### BEGIN SOLUTION\n" in cell.source, "the release keeps the label, nbgrader clears the region"
     others = [m for m in meta if not (m["grade"] or m["solution"]) and not m["grade_id"].startswith("check-")]
     assert others and all(m["locked"] for m in others), "every other cell is read-only"
     assert not any(SOLUTION_TAG in c.metadata.get("tags", []) for c in nb.cells)
@@ -107,6 +108,10 @@ def test_merged_cell_runs_the_solution_and_its_stripped_form_raises(tmp_path):
     with pytest.raises(NotImplementedError):
         namespace["batches"](10, 4)
     assert "math.ceil" not in student and '"""How many batches' in student
+    stub = next(c for c in nbformat.read(NOTEBOOKS / "01_tiny.ipynb", as_version=4).cells if "def batches(" in c.source
+                and "NotImplementedError" in c.source)
+    hint = next(line for line in stub.source.split("\n") if "raise NotImplementedError" in line)
+    assert hint in student, "the release keeps the stub's hint (after the region nbgrader empties)"
 
 
 def test_fresh_grading_passes_the_solutions_and_fails_the_cheats():
@@ -340,7 +345,7 @@ def graders_python():
     return python
 
 
-def test_lines(coding):
+def hidden_lines(coding):
     """The lines of the hidden tests that say something of their own (not blank, not a bare keyword or bracket)."""
     return {line.strip() for ex in coding for line in ex.tests.split("\n")
             if len(line.strip()) > 25 and not line.strip().startswith(("#", '"""'))}
@@ -362,7 +367,7 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     feedback = scores.pop("_feedback", "")
     for leak in ("def judge(", "def drive(", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
         assert leak not in handout, f"{grader}'s student version holds {leak[:60]!r}"
-    for line in test_lines(coding):
+    for line in hidden_lines(coding):
         assert line not in handout, f"{grader}'s student version holds the hidden test line {line!r}"
         assert line not in feedback, f"nbgrader's feedback holds the hidden test line {line!r}"
     if grader == "nbgrader":

@@ -72,7 +72,8 @@ def to_nbgrader(nb, exercises, answers, nbformat):
         if i in by_stub:
             e = by_stub[i]
             source = merge_stub_and_solution(cell.source, nb.cells[e.solution].source, e.coding.name,
-                                             begin="### BEGIN SOLUTION", end="### END SOLUTION")
+                                             begin="### BEGIN SOLUTION", end="### END SOLUTION",
+                                             keep_stub_raise=True)   # the release keeps the stub's hint
             cells.append(_nbgrader_meta(_code(nbformat, source), f"{e.coding.name}", solution=True))
         elif i in by_check:
             e = by_check[i]
@@ -86,7 +87,8 @@ def to_nbgrader(nb, exercises, answers, nbformat):
                                         locked=True, points=_points(e.coding.points)))
         elif i in answers:
             d = answers[i]
-            cell.source = f"### BEGIN SOLUTION\n{d.answer}\n### END SOLUTION"
+            cell.source = (f"**Your answer to exercise {d.id}** ({_points_text(d.points)}, graded by hand):\n\n"
+                           f"### BEGIN SOLUTION\n{d.answer}\n### END SOLUTION")
             cells.append(_nbgrader_meta(cell, f"answer-{d.id}", grade=True, solution=True, points=_points(d.points)))
         else:
             cells.append(_nbgrader_meta(cell, f"cell-{i}", locked=True))
