@@ -6,8 +6,8 @@ every later cell, patch numpy or the grader, read the test from the caller's fra
 hidden tests never run there. For each coding exercise, :func:`grade_exercise`
 
 1. builds the submission's program from the notebook's code cells as submitted (:func:`submission_statements`:
-   every statement of the cells that define the function, and the imports and definitions of the other cells
-   that it needs; a demo line reading a variable of the narrative is skipped when it fails);
+   every statement of the cells that define the function, and the imports, definitions and literal constants of
+   the other cells that it needs; a demo line reading a variable of the narrative is skipped when it fails);
 2. draws the test's inputs in the grading process (``inputs(rng)`` of the test file, which also returns what
    only the grading process keeps: the reference answers; a slow reference can be left to an optional
    ``reference(inputs, private)``, which runs here while the child runs);
@@ -75,15 +75,27 @@ def _python_source(cell_source):
         return cell_source
 
 
+def _literal_assignment(node):
+    """``NAME = <a literal>`` (numbers, strings, tuples, lists, dicts of them): carried over without running
+    anything else of its cell."""
+    if not isinstance(node, ast.Assign) or not all(isinstance(t, ast.Name) for t in node.targets):
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 def _loaded(node):
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def submission_statements(cells, name):
     """The statements that define ``name`` in a notebook whose code cells are ``cells`` (their sources, in order):
-    every statement of each cell that binds ``name`` at its top level, and the imports, functions and classes of
-    the other cells that those need (transitively), in notebook order. Cells that are not valid Python are
-    skipped."""
+    every statement of each cell that binds ``name`` at its top level, and the imports, functions, classes and
+    literal constants (``N = 3``) of the other cells that those need (transitively), in notebook order. Cells
+    that are not valid Python are skipped."""
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a Python identifier, got {name!r}")
     trees = []
@@ -105,7 +117,8 @@ def submission_statements(cells, name):
             if tree is None or i in defining:
                 continue
             for node in tree.body:
-                if id(node) not in kept and isinstance(node, _DEFINITIONS) and bound_names(node) & needed:
+                if id(node) not in kept and (isinstance(node, _DEFINITIONS) or _literal_assignment(node)) \
+                        and bound_names(node) & needed:
                     kept.add(id(node))
                     needed |= _loaded(node)
                     changed = True
@@ -153,7 +166,14 @@ def test_parts(text, where="hidden test"):
     return namespace, ast.unparse(found["drive"])
 
 
+_MAX_RESULT_BYTES = 256 * 2**20    # result.json and arrays.npz each: answers are small, a flood is refused
+_MAX_FILE_BYTES = 2**30            # any file the child writes (RLIMIT_FSIZE), its log included
+
+
 def _decode(workdir):
+    for name in ("result.json", "arrays.npz"):
+        if (workdir / name).exists() and (workdir / name).stat().st_size > _MAX_RESULT_BYTES:
+            raise ValueError(f"{name} is larger than {_MAX_RESULT_BYTES} bytes")
     payload = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
     arrays = {}
     if (workdir / "arrays.npz").exists():
@@ -182,11 +202,21 @@ def _child_env():
     return env
 
 
+def _limit_child():
+    """In the child before it starts: no core dumps, no file larger than _MAX_FILE_BYTES (a print loop cannot fill
+    the disk)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE_BYTES, _MAX_FILE_BYTES))
+
+
 def _start_child(workdir):
     log = open(workdir / "child.log", "wb")   # noqa: SIM115 - closed by _wait_child
     process = subprocess.Popen([sys.executable, "-s", "-m", "rnnlab.instructor.fresh_child", str(workdir)],
                                cwd=workdir, env=_child_env(), stdin=subprocess.DEVNULL, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+                               stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=_limit_child if os.name == "posix" else None)   # noqa: PLW1509
     return process, log
 
 
