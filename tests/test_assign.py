@@ -31,9 +31,11 @@ from rnnlab.instructor.tags import CHECK_TAG, SOLUTION_TAG
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assign"
 NOTEBOOKS, INSTRUCTOR = FIXTURE / "notebooks", FIXTURE / "instructor"
-TORCH_PIN = next(line for line in (ROOT / ".ci" / "pins.txt").read_text().splitlines() if line.startswith("torch=="))
+PINS = (ROOT / ".ci" / "pins.txt").read_text().splitlines()
+TORCH_PIN, JAX_PIN = (next(line for line in PINS if line.startswith(name)) for name in ("torch==", "jax[cpu]=="))
 GRADERS_EXTRA = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["graders"]
-GRADER_REQUIREMENTS = [*GRADERS_EXTRA, TORCH_PIN, "numpy"]   # the same key as before the extra: the venv is kept
+# Keras (on JAX) too: instructor/honest/ holds Keras answers, which must get full marks where grading runs
+GRADER_REQUIREMENTS = [*GRADERS_EXTRA, TORCH_PIN, JAX_PIN, "keras", "numpy"]
 VENV_TIMEOUT = 1800
 
 

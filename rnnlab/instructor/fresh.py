@@ -199,6 +199,13 @@ def _child_env():
     package_parent = str(Path(__file__).resolve().parents[2])   # the rnnlab this process imported, in the child too
     env["PYTHONPATH"] = os.pathsep.join([package_parent, *filter(None, [env.get("PYTHONPATH")])])
     env.setdefault("MPLBACKEND", "Agg")
+    if not env.get("KERAS_BACKEND"):   # the backend rnnlab would pick (jax if installed), also for `import keras`
+        from ..backends import keras_backend_name
+
+        try:
+            env["KERAS_BACKEND"] = keras_backend_name()
+        except ValueError:
+            pass
     return env
 
 
