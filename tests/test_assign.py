@@ -374,6 +374,7 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
         assert line not in feedback, f"nbgrader's feedback holds the hidden test line {line!r}"
     if grader == "nbgrader":
         assert "is not implemented yet" in feedback, "the feedback names what failed"
+        assert "graded outside the notebook" not in feedback, "the feedback leaves out the grade cells' hidden part"
     matrix = {}
     for ex in coding:
         got, full = scores["correct"][ex.name]

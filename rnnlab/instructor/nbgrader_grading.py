@@ -58,16 +58,20 @@ class GradeOutsideTheKernel(Preprocessor):
 def configure(c, instructor):
     """Set nbgrader's config ``c`` (``c = get_config()`` in nbgrader_config.py) to grade with rnnlab: the
     autograde steps of nbgrader with its kernel execution replaced by :class:`GradeOutsideTheKernel`, reading the
-    hidden tests from the folder ``instructor``. nbgrader logs an error in its config file and goes on without it:
-    its grade cells then fail (0 points), never pass."""
+    hidden tests from the folder ``instructor``, and feedback without the grade cells' hidden regions. nbgrader
+    logs an error in its config file and goes on without it: its grade cells then fail (0 points), never pass."""
     from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import Execute
+    from nbgrader.converters.generate_feedback import GenerateFeedback
+    from nbgrader.preprocessors import ClearHiddenTests, Execute
 
+    load_exercises(instructor)   # a wrong folder is named now, not at the first notebook
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     if Execute not in steps:
         raise ValueError(f"nbgrader's autograde steps have no Execute to replace: {steps}")
     steps[steps.index(Execute)] = GradeOutsideTheKernel
     c.Autograde.autograde_preprocessors = steps
+    feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
+    c.GenerateFeedback.preprocessors = [*feedback[:1], ClearHiddenTests, *feedback[1:]]   # after GetGrades
     c.GradeOutsideTheKernel.instructor = str(instructor)
     print(f"rnnlab: nbgrader grades coding exercises outside the kernel, tests from {instructor}", file=sys.stderr)
     return c
