@@ -1,5 +1,6 @@
 """Hidden tests of make_forecaster(X, y, seed=0): a fresh rule for the steps on every call; the forecaster must
-train (take optimiser steps while make_forecaster runs) and be within the shared tolerance of each run's step size
+train (take optimiser steps while make_forecaster runs; with torch, its forecasts must change when the trained
+parameters are scrambled) and be within the shared tolerance of each run's step size
 (RMS of its differences; rnnlab.settings.EXERCISE_TOLERANCE, the self-check's) inside the training range, far
 from it, on runs with steps up to ten times larger and on runs with steps thousands of times smaller than in
 training (where section 3's step model, which does not scale by the step, is off by far more; the margins are
@@ -35,19 +36,30 @@ def inputs(rng):
 
 
 def drive(fn, inputs, grading):
-    with grading.training_steps() as steps:
+    with grading.training_steps() as steps, grading.trained_torch_parameters() as parameters:
         forecast = grading.call("make_forecaster", fn, inputs["X"].copy(), inputs["y"].copy(), seed=inputs["seed"])
     trained = int(steps[0])
     if not callable(forecast):
         raise grading.Refused("make_forecaster does not return a function")
     forecasts = [grading.float_array(grading.call("the forecaster", forecast, runs.copy()), "a forecast").reshape(-1)
                  for runs in inputs["runs"]]
-    return {"steps": trained, "forecasts": forecasts}
+    scrambled = None
+    if parameters:   # the forecasts must come from what was trained: scrambling it must change them
+        grading.scramble(parameters)
+        scrambled = grading.float_array(grading.call("the forecaster", forecast, inputs["runs"][0].copy()),
+                                        "a forecast").reshape(-1)
+    return {"steps": trained, "forecasts": forecasts, "scrambled": scrambled}
 
 
 def judge(inputs, private, results):
     assert type(results["steps"]) is int and results["steps"] > 0, f"{NAME} does not train a network"
     tolerance = EXERCISE_TOLERANCE[NAME]
+    if results["scrambled"] is not None:   # torch parameters were trained: the forecasts must depend on them
+        runs, got = inputs["runs"][0], results["forecasts"][0]
+        size = np.sqrt((np.diff(runs[:, :, 0].astype(np.float64), axis=1) ** 2).mean(axis=1))
+        assert results["scrambled"].shape == got.shape and \
+            (np.abs(results["scrambled"] - got) > tolerance * size).mean() > 0.5, \
+            f"the forecasts of {NAME} do not depend on the network it trains"
     for (label, _), runs, truth, got in zip(WHERE, inputs["runs"], private["truths"], results["forecasts"]):
         assert got.shape == truth.shape, f"the forecaster returned {got.size} numbers for {len(runs)} runs"
         size = np.sqrt((np.diff(runs[:, :, 0].astype(np.float64), axis=1) ** 2).mean(axis=1))

@@ -114,6 +114,47 @@ def training_steps():
     return _training_steps()
 
 
+def trained_torch_parameters():
+    """Collect the parameters of every torch optimiser that takes a step in the block; yields a list that fills
+    (empty when torch is not installed)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def watch():
+        found, seen = [], set()
+        try:
+            from torch.optim.optimizer import register_optimizer_step_post_hook
+        except ImportError:
+            yield found
+            return
+
+        def hook(optimizer, *args, **kwargs):
+            for group in optimizer.param_groups:
+                for parameter in group["params"]:
+                    if id(parameter) not in seen:
+                        seen.add(id(parameter))
+                        found.append(parameter)
+
+        handle = register_optimizer_step_post_hook(hook)
+        try:
+            yield found
+        finally:
+            handle.remove()
+
+    return watch()
+
+
+def scramble(parameters, seed=0):
+    """Replace every parameter's values by random ones of a similar scale (in place)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for parameter in parameters:
+            scale = float(parameter.detach().abs().mean()) + 1.0
+            parameter.copy_(torch.randn(parameter.shape, generator=generator, dtype=parameter.dtype) * scale)
+
+
 def without_library_cells():
     """Within the block, rnnlab.reference, rnnlab models and the frameworks' RNN cells raise instead of computing."""
     return _without_library_cells()
