@@ -23,7 +23,7 @@ def inputs(rng):
     for temperature in rng.permutation([rng.uniform(0.3, 0.7), 1.0, rng.uniform(1.5, 3.0)]):
         runs.append((rng.normal(0.0, 2.0, size=int(rng.integers(4, 13))), float(temperature),
                      int(rng.integers(2**32)), N_DRAWS))
-    runs.append((runs[0][0], runs[0][1], runs[0][2], 30))                      # replays run 0's seed
+    runs += [(logits, temperature, seed, 30) for logits, temperature, seed, _ in runs]   # each seed replayed
     runs += [(np.zeros(10), 1.0, int(seed), 30) for seed in rng.integers(2**32, size=2)]   # two other seeds
     greedy = rng.normal(0.0, 1.0, size=20)
     greedy[int(rng.integers(20))] = greedy.max() + 1.0   # ahead of the next by 1: at 0.001 the next has e^-1000
@@ -52,9 +52,11 @@ def judge(inputs, private, results):
         distance = 0.5 * np.abs(np.bincount(ids, minlength=len(logits)) / len(ids) - _softmax(logits, temperature)).sum()
         assert distance < tolerance, f"{NAME}'s draws are far from softmax(logits / temperature) at temperature " \
                                      f"{temperature:.2f} (total variation {distance:.3f})"
-    assert results[3] == results[0][:30], f"{NAME} does not draw reproducibly from the generator it is given"
-    assert results[4] != results[5], f"{NAME} draws the same ids from generators with different seeds"
-    greedy = runs[6][0]
-    assert all(i == int(np.argmax(greedy)) for i in results[6]), f"{NAME} is not greedy at temperature 0.001"
-    freq = np.bincount(results[7], minlength=len(greedy)) / len(results[7])
+    # every replay must match (one at a low temperature can be near-certain to repeat even without the seed)
+    assert all(results[3 + i] == results[i][:30] for i in range(3)), \
+        f"{NAME} does not draw reproducibly from the generator it is given"
+    assert results[6] != results[7], f"{NAME} draws the same ids from generators with different seeds"
+    greedy = runs[8][0]
+    assert all(i == int(np.argmax(greedy)) for i in results[8]), f"{NAME} is not greedy at temperature 0.001"
+    freq = np.bincount(results[9], minlength=len(greedy)) / len(results[9])
     assert 0.5 * np.abs(freq - 1 / len(greedy)).sum() < tolerance, f"{NAME} is not close to uniform at temperature 1000"
