@@ -46,6 +46,22 @@ MAX_LR = 10.0
 """The largest learning rate ``train`` accepts; Adam's steps are about ``lr`` per weight, so beyond it training only diverges."""
 MAX_JOBS = 64              # worker processes of a run or sweep (-1, one per core, is bounded by the machine)
 
+# The tolerance of each graded coding exercise, defined once: the self-check (rnnlab.checks) and the hidden test
+# (instructor/tests) both read it here, so an answer the self-check accepts is not failed by the grader for its
+# rounding. Step functions: |got - reference| <= tol * (1 + |reference|) elementwise (np.allclose with atol = rtol =
+# tol); a correct float32 step in numpy, torch or Keras is at most 5e-7 off (benchmarks/results/step_tolerance.md,
+# 2,000 draws each), a wrong gate is off by more than 1e-2. make_forecaster: |forecast - truth| <= tol * the run's
+# step size (benchmarks/forecaster_check.py). sample_with_temperature: total variation between the draws'
+# frequencies and softmax(logits / temperature).
+EXERCISE_TOLERANCE = MappingProxyType({
+    "relu_rnn_step": 1e-5,
+    "gru_step_cho": 1e-5,
+    "make_forecaster": 0.10,
+    "sample_with_temperature": 0.05,
+})
+GRADING_TIMEOUT = 300      # seconds one exercise of one submission may run when graded (exercises.toml: timeout)
+MAX_GRADING_TIMEOUT = 86_400
+
 # One thread per process: worker processes of a sweep, benchmark children, notebook kernels under test.
 ONE_THREAD_ENV = MappingProxyType({
     "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",

@@ -4,12 +4,15 @@
 
 For every notebook of EXPORTED_DIR it makes the student version with the grader's own tool
 (``nbgrader generate_assignment`` / ``otter assign``), then submissions made from that student version:
-``correct`` (each answer cell replaced by ``instructor/solutions/NAME.py``), ``stub`` (untouched) and
-``cheat1``, ``cheat2``, … (the k-th file of ``instructor/cheats/NAME/`` in NAME's answer cell, every other
-answer left as the stub; a question with fewer cheats keeps its stub). They are graded with
-``nbgrader autograde`` / ``otter run``, and the scores printed as one JSON object on the last line:
+``correct`` (each answer cell replaced by ``instructor/solutions/NAME.py``), ``stub`` (untouched),
+``honest1``, … (the k-th file of ``instructor/honest/NAME/``: correct answers computed differently, e.g. in
+float32) and ``cheat1``, ``cheat2``, … (the k-th file of ``instructor/cheats/NAME/`` in NAME's answer cell, every
+other answer left as the stub; a question with fewer files keeps its stub). They are graded with
+``nbgrader autograde`` (configured with rnnlab.instructor.nbgrader_grading.configure) / ``otter run`` (whose
+autograder carries rnnlab's plugin), and the scores printed as one JSON object on the last line:
 ``{"submission": {"question": [score, max_score], ...}, ..., "_cheats": {"cheat1": {"NAME": "file.py"}},
-"_student_text": "every cell and test file handed to students"}``.
+"_honest": {...}, "_student_text": "every cell and test file handed to students", "_feedback": "nbgrader's
+feedback HTML", "_seconds": {"notebook": seconds per submission}}``.
 """
 from __future__ import annotations
 
@@ -22,14 +25,17 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import time
+
 import nbformat
 
 # otter runs at once. One by default: kernels started at the same moment by separate processes can be handed the
 # same ports (jupyter_client issue 487), and a CI run with two at once hung until its hour ran out.
 JOBS = int(os.environ.get("RNNLAB_GRADER_JOBS", 1))
-# Seconds for one otter run (10-20 s here) and for nbgrader's autograde of every submission (about 3 min here).
+# Seconds for one otter run (up to about 70 s here: notebook 03 with a cheat that loops until its 20 s limit) and
+# for nbgrader's autograde of every submission of every notebook (about 10 min here).
 OTTER_TIMEOUT = int(os.environ.get("RNNLAB_OTTER_RUN_TIMEOUT", 300))
-NBGRADER_TIMEOUT = 1800
+NBGRADER_TIMEOUT = 3000
 
 
 def run(command, cwd, timeout=NBGRADER_TIMEOUT, attempts=1):
@@ -55,10 +61,12 @@ def run(command, cwd, timeout=NBGRADER_TIMEOUT, attempts=1):
 def variants(instructor, names):
     """submission name -> {NAME: source of the answer cell}; NAMEs left out keep the stub."""
     out = {"correct": {n: (instructor / "solutions" / f"{n}.py").read_text() for n in names}, "stub": {}}
-    cheats = {n: sorted((instructor / "cheats" / n).glob("*.py")) for n in names}
-    for k in range(max((len(c) for c in cheats.values()), default=0)):
-        out[f"cheat{k + 1}"] = {n: c[k].read_text() for n, c in cheats.items() if len(c) > k}
-        out.setdefault("_cheats", {})[f"cheat{k + 1}"] = {n: c[k].name for n, c in cheats.items() if len(c) > k}
+    for folder, label in (("cheats", "cheat"), ("honest", "honest")):
+        files = {n: sorted((instructor / folder / n).glob("*.py")) for n in names}
+        for k in range(max((len(c) for c in files.values()), default=0)):
+            out[f"{label}{k + 1}"] = {n: c[k].read_text() for n, c in files.items() if len(c) > k}
+            out.setdefault(f"_{folder}", {})[f"{label}{k + 1}"] = {n: c[k].name for n, c in files.items()
+                                                                   if len(c) > k}
     return out
 
 
@@ -77,8 +85,10 @@ def nbgrader(exported, instructor, work):
     (course / "source" / "ps").mkdir(parents=True)
     for nb in exported.glob("*.ipynb"):
         shutil.copy(nb, course / "source" / "ps" / nb.name)
-    (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "rnnlab"\n'
-                                               "c.Execute.timeout = 1200\n")
+    (course / "nbgrader_config.py").write_text(
+        "from rnnlab.instructor.nbgrader_grading import configure\n\n"
+        'c = get_config()\nc.CourseDirectory.course_id = "rnnlab"\n'
+        f"configure(c, instructor={str(instructor)!r})\n")
     run(["nbgrader", "generate_assignment", "ps", "--force"], course)
     released = {p.name: nbformat.read(p, as_version=4) for p in (course / "release" / "ps").glob("*.ipynb")}
     names = [c.metadata["nbgrader"]["grade_id"] for nb in released.values() for c in nb.cells
@@ -92,11 +102,16 @@ def nbgrader(exported, instructor, work):
         folder.mkdir(parents=True)
         for name, nb in released.items():
             nbformat.write(fill(nb, answers, answer), folder / name)
+    started = time.monotonic()
     run(["nbgrader", "autograde", "ps", "--create", "--force"], course)
+    seconds = (time.monotonic() - started) / sum(1 for s in subs if not s.startswith("_"))
+    run(["nbgrader", "generate_feedback", "ps", "--force"], course)
     from nbgrader.api import Gradebook
 
-    scores = {"_cheats": subs.get("_cheats", {}),
-              "_student_text": "\n".join(c.source for nb in released.values() for c in nb.cells)}
+    scores = {"_cheats": subs.get("_cheats", {}), "_honest": subs.get("_honest", {}),
+              "_student_text": "\n".join(c.source for nb in released.values() for c in nb.cells),
+              "_feedback": "\n".join(p.read_text() for p in sorted((course / "feedback").rglob("*.html"))),
+              "_seconds": {"all notebooks": seconds}}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in subs:
             if student.startswith("_"):
@@ -126,8 +141,9 @@ def otter(exported, instructor, work):
         names = [c.source.split("def ", 1)[1].split("(", 1)[0] for c in student.cells
                  if "otter_answer_cell" in c.metadata.get("tags", []) and c.cell_type == "code"]
         subs = variants(instructor, names)
-        for submission, files in subs.pop("_cheats", {}).items():
-            scores.setdefault("_cheats", {}).setdefault(submission, {}).update(files)
+        for kind in ("_cheats", "_honest"):
+            for submission, files in subs.pop(kind, {}).items():
+                scores.setdefault(kind, {}).setdefault(submission, {}).update(files)
         answer = lambda cell: (cell.source.split("def ", 1)[1].split("(", 1)[0] if cell.cell_type == "code"
                                and "otter_answer_cell" in cell.metadata.get("tags", []) else None)
         runs = {}
@@ -137,9 +153,11 @@ def otter(exported, instructor, work):
             nbformat.write(fill(student, answers, answer), path)
             (path.parent / "results").mkdir()
             runs[name] = ["otter", "run", "-a", str(autograder), "-o", str(path.parent / "results"), str(path)]
+        started = time.monotonic()
         with ThreadPoolExecutor(JOBS) as pool:
             # a run that hangs (a kernel that never answers) is killed and tried once more
             list(pool.map(lambda command: run(command, folder, OTTER_TIMEOUT, attempts=2), runs.values()))
+        scores.setdefault("_seconds", {})[master.stem] = (time.monotonic() - started) / len(runs)
         for name in runs:
             results = json.loads((folder / "submissions" / name / "results" / "results.json").read_text())
             for test in results["tests"]:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -23,15 +24,18 @@ import pytest
 from filelock import FileLock
 
 from rnnlab.cli import main
-from rnnlab.instructor.assign import (GRADERS, build_assignment, hidden_test_lines, load_exercises,
-                                      merge_stub_and_solution)
+from rnnlab.instructor.assign import GRADERS, build_assignment, load_exercises, merge_stub_and_solution
+from rnnlab.instructor.fresh import grade_exercise
 from rnnlab.instructor.tags import CHECK_TAG, SOLUTION_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assign"
 NOTEBOOKS, INSTRUCTOR = FIXTURE / "notebooks", FIXTURE / "instructor"
-TORCH_PIN = next(line for line in (ROOT / ".ci" / "pins.txt").read_text().splitlines() if line.startswith("torch=="))
-GRADER_REQUIREMENTS = ["nbgrader==0.9.6", "otter-grader==7.0.0", TORCH_PIN, "numpy"]
+PINS = (ROOT / ".ci" / "pins.txt").read_text().splitlines()
+TORCH_PIN, JAX_PIN = (next(line for line in PINS if line.startswith(name)) for name in ("torch==", "jax[cpu]=="))
+GRADERS_EXTRA = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["graders"]
+# Keras (on JAX) too: instructor/honest/ holds Keras answers, which must get full marks where grading runs
+GRADER_REQUIREMENTS = [*GRADERS_EXTRA, TORCH_PIN, JAX_PIN, "keras", "numpy"]
 VENV_TIMEOUT = 1800
 
 
@@ -79,13 +83,17 @@ def test_nbgrader_cells_metadata_and_points(tmp_path):
         test, m = by_id[f"test-{ex.name}"]
         assert (m["grade"], m["locked"], m["points"], m["solution"]) == (True, True, ex.points, False)
         hidden = test.source.split("### BEGIN HIDDEN TESTS\n", 1)[1].split("\n### END HIDDEN TESTS")[0]
-        assert ex.tests.strip() in hidden and hidden.endswith(f'_hidden_tests["grade"]({ex.name})')
+        assert hidden.startswith("raise AssertionError(") and "nbgrader_config.py" in hidden, \
+            "the grade cell fails unless rnnlab's preprocessor replaces its result"
+        assert not any(line.strip() and line.strip() in test.source for line in ex.tests.split("\n")[1:]
+                       if len(line.strip()) > 20), "no line of the hidden test is in the notebook"
         check, m = by_id[f"check-{ex.name}"]
         assert m["locked"] and not m["grade"] and check.outputs == []
     for ex in discussion:
         cell, m = by_id[f"answer-{ex.id}"]
         assert cell.cell_type == "markdown" and (m["grade"], m["solution"], m["points"]) == (True, True, ex.points)
-        assert ex.answer in cell.source and cell.source.startswith("### BEGIN SOLUTION")
+        assert ex.answer in cell.source and cell.source.startswith(f"**Your answer to exercise {ex.id}**")
+        assert "\n### BEGIN SOLUTION\n" in cell.source, "the release keeps the label, nbgrader clears the region"
     others = [m for m in meta if not (m["grade"] or m["solution"]) and not m["grade_id"].startswith("check-")]
     assert others and all(m["locked"] for m in others), "every other cell is read-only"
     assert not any(SOLUTION_TAG in c.metadata.get("tags", []) for c in nb.cells)
@@ -102,24 +110,26 @@ def test_merged_cell_runs_the_solution_and_its_stripped_form_raises(tmp_path):
     with pytest.raises(NotImplementedError):
         namespace["batches"](10, 4)
     assert "math.ceil" not in student and '"""How many batches' in student
+    stub = next(c for c in nbformat.read(NOTEBOOKS / "01_tiny.ipynb", as_version=4).cells if "def batches(" in c.source
+                and "NotImplementedError" in c.source)
+    hint = next(line for line in stub.source.split("\n") if "raise NotImplementedError" in line)
+    assert hint in student, "the release keeps the stub's hint (after the region nbgrader empties)"
 
 
-def test_hidden_tests_run_in_their_own_namespace_and_catch_the_cheats():
+def test_fresh_grading_passes_the_solutions_and_fails_the_cheats():
+    """The hidden tests run in a fresh process on the submitted cells: a narrative definition the solution uses
+    comes along, a demo line reading a narrative variable is skipped."""
     coding, _ = load_exercises(INSTRUCTOR)
+    narrative = "import numpy as np\n\ndef clip_negative(v):\n    return np.maximum(v, 0.0)\n\nheavy = 1\n"
     for ex in coding:
-        code = "\n".join(hidden_test_lines(ex))
-        solution = (INSTRUCTOR / "solutions" / f"{ex.name}.py").read_text()
-        env = {}
-        exec("import numpy as np\nclip_negative = lambda v: np.maximum(v, 0.0)\n" + solution, env)
-        exec(code, env)   # passes: no exception
-        assert "grade" not in env, "the test file's names stay out of the notebook's namespace"
+        solution = (INSTRUCTOR / "solutions" / f"{ex.name}.py").read_text() + "\nprint(undefined_variable)\n"
+        verdict = grade_exercise(ex.name, ex.tests, [narrative, solution], timeout=60)
+        assert verdict.passed, verdict
         cheats = sorted((INSTRUCTOR / "cheats" / ex.name).glob("*.py"))
         assert cheats
         for cheat in cheats:
-            env = {}
-            exec(cheat.read_text(), env)
-            with pytest.raises(AssertionError):
-                exec(code, env)
+            verdict = grade_exercise(ex.name, ex.tests, [narrative, cheat.read_text()], timeout=60)
+            assert not verdict.passed and verdict.message, (cheat.name, verdict)
 
 
 def test_merge_keeps_the_stub_raise_for_otter_only_when_the_solution_returns():
@@ -150,8 +160,13 @@ def test_otter_assignment_config_questions_and_tests(tmp_path):
     coding, discussion = load_exercises(INSTRUCTOR)
     config = nb.cells[0]
     assert config.cell_type == "raw" and config.source.startswith("# ASSIGNMENT CONFIG")
-    for line in ("runs_on: colab", "  files: true", "generate: true"):
+    for line in ("runs_on: colab", "  files: true", "generate: true", "plugins:"):
         assert line in config.source.split("\n")
+    plugin = config.source.split("\nplugins:\n", 1)[1]
+    name, settings = plugin.removeprefix("  - ").split(": ", 1)
+    assert name == "rnnlab.instructor.otter_grading.GradeOutsideTheKernel"
+    assert [e["tests"] for e in json.loads(settings)["exercises"]] == [ex.tests for ex in coding], \
+        "the hidden tests travel in the plugin's configuration (JSON, which YAML reads as it is), word for word"
     raws = [c.source for c in nb.cells if c.cell_type == "raw"]
     for ex in coding:
         assert f"# BEGIN QUESTION\nname: {ex.name}\npoints: {int(ex.points)}" in raws
@@ -160,7 +175,8 @@ def test_otter_assignment_config_questions_and_tests(tmp_path):
         assert block[1] == "# BEGIN SOLUTION" and "# BEGIN SOLUTION\n" in block[2] and block[3] == "# END SOLUTION"
         assert block[4] == "# BEGIN TESTS" and block[7] == "# END TESTS" and block[8] == "# END QUESTION"
         assert "points: 0" in block[5] and f"def test_self_check({ex.name}" in block[5]
-        assert block[6].startswith("# HIDDEN\n") and ex.tests.strip() in block[6]
+        assert block[6].startswith("# HIDDEN\n") and "raise AssertionError(" in block[6]
+        assert "def judge(" not in block[6] and "def drive(" not in block[6]
     for ex in discussion:
         assert any(r.startswith("# BEGIN QUESTION") and "manual: true" in r and f"points: {int(ex.points)}" in r
                    for r in raws)
@@ -186,8 +202,15 @@ def test_real_notebooks_export(tmp_path, to):
     coding, discussion = load_exercises(instructor)
     cells = [c for p in written for c in nbformat.read(p, as_version=4).cells]
     text = "\n".join(c.source for c in cells)
+    cell_text = "\n".join(c.source for c in cells if not c.source.startswith("# ASSIGNMENT CONFIG"))
+    sources = "\n".join(c.source for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+                        for c in nbformat.read(p, as_version=4).cells)
     for ex in coding:
-        assert ex.tests.strip() in text, f"the hidden tests of {ex.name} are inlined"
+        in_config = json.dumps(ex.tests, ensure_ascii=True) in text
+        assert in_config == (to == "otter"), f"the hidden tests of {ex.name} are in otter's configuration only"
+        assert not any(line.strip() in cell_text and line.strip() not in sources for line in ex.tests.split("\n")
+                       if line.startswith("    ") and len(line.strip()) > 30), \
+            f"no line of the hidden tests of {ex.name} is in a cell as code (beyond what the notebooks say)"
     for ex in discussion:
         assert ex.answer in text, f"the answer key of {ex.id} is in its answer cell"
     assert len(written) == len(list((ROOT / "notebooks").glob("[0-9]*.ipynb")))
@@ -324,6 +347,12 @@ def graders_python():
     return python
 
 
+def hidden_lines(coding):
+    """The lines of the hidden tests that say something of their own (not blank, not a bare keyword or bracket)."""
+    return {line.strip() for ex in coding for line in ex.tests.split("\n")
+            if len(line.strip()) > 25 and not line.strip().startswith(("#", '"""'))}
+
+
 def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     exported = tmp_path / "exported"
     build_assignment(notebooks, exported, to=grader, instructor=instructor, exercises_only=True)
@@ -333,10 +362,19 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
     done = _sh([python, ROOT / "tests" / "assign_graders.py", grader, exported, instructor, tmp_path / "work"],
                _env(python.parent.parent), timeout=3600)
     scores = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{grader} on {notebooks.relative_to(ROOT)}: graded in {time.monotonic() - started:.0f} s")
-    cheats, handout = scores.pop("_cheats"), scores.pop("_student_text")
-    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
+    seconds = scores.pop("_seconds")
+    print(f"{grader} on {notebooks.relative_to(ROOT)}: graded in {time.monotonic() - started:.0f} s; seconds per "
+          f"submission: {json.dumps({k: round(v, 1) for k, v in seconds.items()})}")
+    cheats, honest, handout = scores.pop("_cheats"), scores.pop("_honest", {}), scores.pop("_student_text")
+    feedback = scores.pop("_feedback", "")
+    for leak in ("def judge(", "def drive(", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS", *(d.answer for d in discussion)):
         assert leak not in handout, f"{grader}'s student version holds {leak[:60]!r}"
+    for line in hidden_lines(coding):
+        assert line not in handout, f"{grader}'s student version holds the hidden test line {line!r}"
+        assert line not in feedback, f"nbgrader's feedback holds the hidden test line {line!r}"
+    if grader == "nbgrader":
+        assert "is not implemented yet" in feedback, "the feedback names what failed"
+        assert "graded outside the notebook" not in feedback, "the feedback leaves out the grade cells' hidden part"
     matrix = {}
     for ex in coding:
         got, full = scores["correct"][ex.name]
@@ -349,6 +387,11 @@ def grade_matrix(python, grader, notebooks, instructor, tmp_path):
             if ex.name in files:
                 score = scores[submission][ex.name][0]
                 assert score == 0, f"{grader}: the cheat {ex.name}/{files[ex.name]} scored {score}"
+                matrix[ex.name][files[ex.name]] = score
+        for submission, files in honest.items():
+            if ex.name in files:
+                score = scores[submission][ex.name][0]
+                assert score == ex.points, f"{grader}: the honest answer {ex.name}/{files[ex.name]} scored {score}"
                 matrix[ex.name][files[ex.name]] = score
     print(json.dumps(matrix))
     return matrix
@@ -382,6 +425,6 @@ def test_nbgrader_releases_the_full_notebooks_without_answers(graders_python, tm
     assert [p.name for p in released] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
     text = "\n".join(c.source for p in released for c in nbformat.read(p, as_version=4).cells)
     _, discussion = load_exercises(ROOT / "instructor")
-    for leak in ("def grade(", "_hidden_tests", "BEGIN SOLUTION", *(d.answer for d in discussion)):
+    for leak in ("def judge(", "def drive(", "BEGIN SOLUTION", *(d.answer for d in discussion)):
         assert leak not in text, leak[:60]
     assert text.count("raise NotImplementedError()") >= 5

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..settings import EXERCISE_TOLERANCE
 from .engine import _call, _check_callable, _NotYet, _rng, _run_check
 
 CHECKS = {
@@ -66,7 +67,7 @@ def sample_with_temperature(fn):
             if [draw(logits, float(temperature), twin) for _ in range(20)] != ids[:20]:
                 raise _NotYet("sample_rng")
             freq = np.bincount(ids, minlength=len(logits)) / n_draws
-            if 0.5 * np.abs(freq - p).sum() > 0.05:
+            if 0.5 * np.abs(freq - p).sum() > EXERCISE_TOLERANCE["sample_with_temperature"]:
                 raise _NotYet("sample_distribution", f"{temperature:g}")
         logits = rng.normal(0.0, 1.0, size=30)
         logits[int(rng.integers(30))] = logits.max() + 1.0  # a clear favourite (adding 1 can leave a near tie)

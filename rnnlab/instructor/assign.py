@@ -4,18 +4,20 @@ The source notebooks mark each coding exercise with three cells, by tag: ``stub`
 ``def NAME(...)`` that raises ``NotImplementedError``), ``solution`` (the same function solved, plus demo lines)
 and ``check`` (the self-check, ``passed = rnnlab.checks.NAME(NAME)``); each discussion exercise has a markdown
 cell tagged ``answer`` whose ``metadata["rnnlab"]["exercise"]`` is its id. The folder ``instructor/`` (never
-installed) holds ``exercises.toml`` (points, test files, answer keys) and the hidden tests ``tests/NAME.py``, each
-defining ``grade(fn)``.
+installed) holds ``exercises.toml`` (points, test files, answer keys) and the hidden tests ``tests/NAME.py``, run
+outside the student's kernel by :mod:`rnnlab.instructor.fresh`.
 
 ``build_assignment(src, out, to="nbgrader" | "otter", instructor=...)`` writes one notebook per source notebook,
 in the grader's format (:mod:`rnnlab.instructor.graders`): exercises.toml is read by
 :mod:`rnnlab.instructor.exercises`, the exercises' cells are found and merged by
 :mod:`rnnlab.instructor.exercise_cells`.
 
-The hidden test file runs in a namespace of its own (``exec`` of its text), so its helpers never shadow the
-student's names. With ``exercises_only=True`` the notebook keeps its title, one set-up cell (the imports and
-the definitions the exercises use, taken from the narrative) and the exercises section: grading then costs
-seconds instead of re-running every experiment of the narrative.
+The hidden tests never go into a notebook: nbgrader's grade cells fail unless rnnlab's preprocessor grades them
+(:mod:`rnnlab.instructor.nbgrader_grading`), otter's hidden tests fail unless rnnlab's plugin does
+(:mod:`rnnlab.instructor.otter_grading`, configured in the master notebook's ASSIGNMENT CONFIG).
+
+With ``exercises_only=True`` the notebook keeps its title, one set-up cell (the imports and the definitions the
+exercises use, taken from the narrative) and the exercises section: a shorter handout to read when grading.
 
 Everything is read and checked before anything is written; a refused run writes nothing, and the sources are
 never modified (each output goes to a temporary file, then ``os.replace``). Command line:
@@ -29,14 +31,14 @@ from pathlib import Path
 from .._validation import check_bool
 from .colab import remove_links
 from .exercise_cells import find_exercises, keep_exercises_only, merge_stub_and_solution
-from .exercises import CodingExercise, DiscussionExercise, hidden_test_lines, load_exercises
+from .exercises import CodingExercise, DiscussionExercise, load_exercises
 from .graders import NBGRADER_SCHEMA_VERSION, to_nbgrader, to_otter
 from .notebook_io import check_targets, libraries, read, sources as notebook_sources, write_all
 from .tags import ANSWER_OUTPUT_TAG, ANSWER_TAG, CHECK_TAG, SOLUTION_TAG, STUB_TAG
 
 __all__ = ["ANSWER_OUTPUT_TAG", "ANSWER_TAG", "CHECK_TAG", "GRADERS", "NBGRADER_SCHEMA_VERSION", "SOLUTION_TAG",
-           "STUB_TAG", "CodingExercise", "DiscussionExercise", "build_assignment", "hidden_test_lines",
-           "load_exercises", "merge_stub_and_solution"]
+           "STUB_TAG", "CodingExercise", "DiscussionExercise", "build_assignment", "load_exercises",
+           "merge_stub_and_solution"]
 
 GRADERS = ("nbgrader", "otter")
 

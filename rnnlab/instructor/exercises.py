@@ -1,9 +1,11 @@
 """The instructor folder's exercises: ``exercises.toml`` (points, test files, answer keys), read and checked.
 
-``instructor/`` (never installed) holds ``exercises.toml``, the hidden tests ``tests/NAME.py``, each defining
-``grade(fn)``, and the answer keys of the discussion exercises. :func:`hidden_test_lines` is the code a grade
-cell runs: the test file in a namespace of its own (``exec`` of its text), so its helpers never shadow the
-student's names.
+``instructor/`` (never installed) holds ``exercises.toml``, the hidden tests ``tests/NAME.py`` and the answer keys
+of the discussion exercises. A hidden test defines ``inputs(rng)``, ``drive(fn, inputs, grading)`` and
+``judge(inputs, private, results)``: it never runs in the student's kernel, but through
+:func:`rnnlab.instructor.fresh.grade_exercise` (the submission's function in a fresh process, judged outside it).
+An exercise may set ``timeout`` (seconds one submission's run of it may take; rnnlab.settings.GRADING_TIMEOUT
+by default).
 """
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_POINTS", "CodingExercise", "DiscussionExercise", "hidden_test_lines", "load_exercises"]
+from ..settings import GRADING_TIMEOUT, MAX_GRADING_TIMEOUT
+from .fresh import TEST_FUNCTIONS
+
+__all__ = ["MAX_POINTS", "CodingExercise", "DiscussionExercise", "load_exercises"]
 
 MAX_POINTS = 1e6   # points of one exercise; inf (or a 1e400 that TOML reads as inf) would be written as invalid JSON
 
@@ -25,6 +30,7 @@ class CodingExercise:
     points: float
     tests: str         # the text of instructor/tests/NAME.py
     tests_path: Path
+    timeout: float = GRADING_TIMEOUT   # seconds one submission's run of the hidden tests may take
 
 
 @dataclass(frozen=True)
@@ -116,9 +122,16 @@ def _coding(entry, i, folder, toml_path):
         tree = ast.parse(tests, filename=str(tests_path))
     except SyntaxError as exc:
         raise ValueError(f"{tests_path}: not valid Python (line {exc.lineno}: {exc.msg})") from None
-    if not any(isinstance(node, ast.FunctionDef) and node.name == "grade" for node in tree.body):
-        raise ValueError(f"{tests_path}: defines no grade(fn); the hidden tests need `def grade(fn): ...`")
-    return CodingExercise(ex_id, notebook, name, points, tests, tests_path)
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    missing = [f for f in TEST_FUNCTIONS if f not in defined]
+    if missing:
+        raise ValueError(f"{tests_path}: defines no {', '.join(missing)}; a hidden test defines inputs(rng), "
+                         "drive(fn, inputs, grading) and judge(inputs, private, results)")
+    timeout = entry.get("timeout", GRADING_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_GRADING_TIMEOUT:
+        raise ValueError(f"{toml_path}: {where}: timeout must be a number of seconds in (0, {MAX_GRADING_TIMEOUT}], "
+                         f"got {timeout!r}")
+    return CodingExercise(ex_id, notebook, name, points, tests, tests_path, float(timeout))
 
 
 def _discussion(entry, i, folder, toml_path):
@@ -127,12 +140,3 @@ def _discussion(entry, i, folder, toml_path):
     points = _field(entry, "points", where, toml_path, float)
     _, answer = _instructor_file(folder, _field(entry, "answer", where, toml_path), where, toml_path, "answer key")
     return DiscussionExercise(ex_id, notebook, points, answer.strip())
-
-
-def hidden_test_lines(exercise):
-    """Code that runs ``instructor/tests/NAME.py`` in a namespace of its own and calls its ``grade(NAME)``."""
-    text = exercise.tests.rstrip("\n") + "\n"
-    literal = f"r'''{text}'''" if "'''" not in text and "\\" not in text[-2:] else repr(text)
-    return [f'_hidden_tests = {{"__name__": "hidden_tests_{exercise.name}"}}',
-            f'exec(compile({literal}, "<hidden tests of {exercise.name}>", "exec"), _hidden_tests)',
-            f'_hidden_tests["grade"]({exercise.name})']
