@@ -49,8 +49,10 @@ def execute(path, in_place=False):
         command += (["--inplace", "--ExecutePreprocessor.store_widget_state=True"] if in_place
                     else ["--output-dir", tmp])
         before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        subprocess.run(command, cwd=path.parent, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
-                       capture_output=True, text=True)
+        done = subprocess.run(command, cwd=path.parent, env={**os.environ, "OMP_NUM_THREADS": "1"},
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"{path.name} failed to execute:\n" + "\n".join(done.stderr.splitlines()[-30:]))
         wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
         return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
