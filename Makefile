@@ -95,14 +95,10 @@ test-versions: $(STAMP)
 	$(BIN)/python benchmarks/colab_versions.py --torch "$(COLAB_TORCH)" --torch-index "$(COLAB_TORCH_INDEX)" \
 		--note "$(COLAB_NOTE)"
 
-## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web).
+## Re-execute every notebook in place, top to bottom in a fresh kernel (what students see on the web), and write how
+## long each took (benchmarks/results/notebook_times.md) into the notebooks' headers: the one table every page quotes.
 notebooks: $(STAMP)
-	cd notebooks && for nb in [0-9]*.ipynb; do \
-		start=$$(date +%s); \
-		OMP_NUM_THREADS=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
-			--ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.store_widget_state=True "$$nb" || exit 1; \
-		echo "$$nb: executed in $$(( $$(date +%s) - start )) s"; \
-	done
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/notebook_times.py --in-place --apply
 
 ## Every benchmark; the sweeps resume from benchmarks/results/*/results.csv, so only missing runs are trained.
 benchmarks: $(STAMP)
