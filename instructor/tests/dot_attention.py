@@ -1,11 +1,20 @@
-"""Hidden tests of dot_attention(query, values, mask): fresh random padded batches on every call; the weights
-and contexts must be dot-product attention over the real positions only, finite for large scores."""
+"""Hidden tests of dot_attention(query, values, mask): fresh random padded batches on every call; the weights and
+contexts must be dot-product attention over the real positions only, finite for large scores.
+
+inputs() draws the batches (every fifth with the query scaled by 300, so that scores reach the thousands) and the
+float64 reference answers in the grading process; drive() runs in the fresh process that holds the submission and
+returns its (context, weights) as plain float64 arrays; judge() checks the shapes, that the answers are finite, that
+masked positions get exactly no weight, and compares the weights and contexts with the shared tolerance
+(rnnlab.settings.EXERCISE_TOLERANCE, the self-check's), which a correct float32 answer in numpy, torch or Keras meets.
+The same batch must give the same answer whatever was called before."""
 import numpy as np
+from rnnlab.settings import EXERCISE_TOLERANCE
 
 NAME = "dot_attention"
 
 
 def _reference(query, values, mask):
+    """Position by position, in float64: the softmax of the real positions' scores, shifted by their largest."""
     B, T, _ = values.shape
     weights = np.zeros((B, T))
     for b in range(B):
@@ -17,30 +26,46 @@ def _reference(query, values, mask):
     return context, weights
 
 
-def _call(fn, *args):
-    try:
-        out = fn(*(a.copy() for a in args))
-    except BaseException as exc:  # noqa: BLE001 - any failure of the student's code scores 0
-        raise AssertionError(f"{NAME} raised {type(exc).__name__}: {exc}") from None
-    assert isinstance(out, (tuple, list)) and len(out) == 2, f"{NAME} must return (context, weights)"
-    context, weights = (np.asarray(a, dtype=np.float64) for a in out)
-    return context, weights
-
-
-def grade(fn):
-    assert callable(fn), f"{NAME} is not a function"
-    rng = np.random.default_rng()
+def inputs(rng):
+    cases = []
     for trial in range(30):
         B, T, K = int(rng.integers(1, 7)), int(rng.integers(1, 15)), int(rng.integers(1, 20))
         lengths = 1 + rng.integers(0, T, size=B)
         mask = np.arange(T) < lengths[:, None]
         values = rng.standard_normal((B, T, K))
         query = rng.standard_normal((B, K)) * (300.0 if trial % 5 == 0 else 1.0)
-        context, weights = _call(fn, query, values, mask)
+        cases.append((query, values, mask))
+    order = list(range(len(cases))) + [int(i) for i in rng.choice(len(cases), size=5, replace=False)]
+    return {"cases": cases, "order": order}, {"want": [_reference(*case) for case in cases]}
+
+
+def drive(fn, inputs, grading):
+    answers = []
+    for i in inputs["order"]:
+        out = grading.call("dot_attention", fn, *(a.copy() for a in inputs["cases"][i]))
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise grading.Refused(f"dot_attention must return (context, weights), got {grading.describe(out)}")
+        answers.append([grading.float_array(out[0], "dot_attention's context"),
+                        grading.float_array(out[1], "dot_attention's weights")])
+    return answers
+
+
+def judge(inputs, private, results):
+    tolerance = EXERCISE_TOLERANCE[NAME]
+    seen = {}
+    assert len(results) == len(inputs["order"]), f"{NAME} gave {len(results)} answers"
+    for i, (context, weights) in zip(inputs["order"], results):
+        query, values, mask = inputs["cases"][i]
+        B, T, K = values.shape
+        right_context, right_weights = private["want"][i]
         assert context.shape == (B, K) and weights.shape == (B, T), \
             f"{NAME} returned shapes {context.shape} and {weights.shape} for B={B}, T={T}, K={K}"
         assert np.all(np.isfinite(context)) and np.all(np.isfinite(weights)), f"{NAME} returned NaN or inf"
         assert np.all(weights[~mask] == 0), f"{NAME} puts weight on masked positions"
-        right_context, right_weights = _reference(query, values, mask)
-        assert np.allclose(weights, right_weights, rtol=0, atol=1e-7), f"{NAME}'s weights are not the softmax"
-        assert np.allclose(context, right_context, rtol=0, atol=1e-7), f"{NAME}'s contexts are not the weighted sum"
+        assert np.allclose(weights, right_weights, atol=tolerance, rtol=tolerance), \
+            f"{NAME}'s weights are not the softmax of the scores over each row's positions"
+        assert np.allclose(context, right_context, atol=tolerance, rtol=tolerance), \
+            f"{NAME}'s contexts are not the weighted sum of the states"
+        assert i not in seen or all(np.array_equal(a, b) for a, b in zip(seen[i], (context, weights))), \
+            f"{NAME} depends on earlier calls"
+        seen[i] = (context, weights)
