@@ -116,3 +116,16 @@ def test_bad_arguments_are_refused(kwargs, error):
         submission_statements([1], "f")
     with pytest.raises(ValueError, match="defines no judge"):
         grade_exercise("count", "def inputs(rng):\n    pass\ndef drive(f, i, g):\n    pass\n", [], timeout=5)
+
+
+def test_the_otter_plugin_without_otter_says_what_to_install():
+    """Only a grading machine has otter-grader; elsewhere importing its plugin names the pip command."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nsys.modules['otter'] = None  # as if otter-grader were not installed\n"
+             "import rnnlab.instructor.otter_grading")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert 'ImportError: rnnlab.instructor.otter_grading plugs into otter-grader' in done.stderr
+    assert 'pip install "rnnlab[graders]"' in done.stderr

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from otter.plugins import AbstractOtterPlugin
-from otter.test_files.abstract_test import TestCaseResult
+try:
+    from otter.plugins import AbstractOtterPlugin
+    from otter.test_files.abstract_test import TestCaseResult
+except ModuleNotFoundError as exc:  # only a grading machine needs otter-grader
+    raise ImportError('rnnlab.instructor.otter_grading plugs into otter-grader, which is not installed: '
+                      'pip install "rnnlab[graders]"') from exc
 
 from .fresh import grade_exercise
 
