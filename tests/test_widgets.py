@@ -80,6 +80,19 @@ def test_have_prints_a_one_line_note(monkeypatch, capsys):
     assert "pip install" in capsys.readouterr().out
 
 
+def test_require_stops_the_set_up_cell_with_the_pip_command_of_what_is_missing(monkeypatch):
+    monkeypatch.setattr(backends_mod.importlib.util, "find_spec",
+                        lambda name: None if name == "torch" else object())
+    rnnlab.notebook.require("keras")   # present: nothing happens
+    with pytest.raises(ImportError, match=r"needs torch, which is not installed.*pip install torch") as info:
+        rnnlab.notebook.require("torch", "keras")
+    assert info.value._render_traceback_() == [str(info.value)]   # shown alone, without a traceback
+    with pytest.raises(ValueError, match="backend must be one of"):
+        rnnlab.notebook.require("tensorflow")
+    with pytest.raises(ValueError, match="at least one"):
+        rnnlab.notebook.require()
+
+
 def test_epoch_slider_follows_the_recipe():
     box = experiment_widget("next_number")
     epochs = [s for s in _find(box, widgets.IntSlider) if s.description == "max epochs"][0]
