@@ -21,7 +21,8 @@ What the checks test, in short (``CHECKS`` says it in full):
   torch optimiser, or through ``rnnlab.train`` on any backend) does not pass, whatever it returns;
 - counts must be ``int``.
 
-``check(name, fn)`` runs one check by name.
+``check(name, fn)`` runs one check by name. ``prediction(my_prediction, outcome, choices=...)`` compares the
+prediction you wrote down before running a "predict, then run" cell with what the cell measured.
 """
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ from .notebook03 import optimizer_steps, shortest_failing_length
 from .notebook04 import make_forecaster
 from .notebook05 import sample_with_temperature
 from .notebook06 import dot_attention
+from .predictions import prediction
 from .registry import CHECKS, check, hint
 from .watchers import library_cell_names, training_steps, without_library_cells
 
 __all__ = ["CHECKS", "check", "dot_attention", "gru_step_cho", "hint", "library_cell_names", "make_forecaster",
-           "optimizer_steps", "relu_rnn_step", "shortest_failing_length", "training_steps", "without_library_cells",
+           "optimizer_steps", "prediction", "relu_rnn_step", "shortest_failing_length", "training_steps", "without_library_cells",
            "sample_with_temperature"]
