@@ -13,10 +13,16 @@ from rnnlab import checks
 from rnnlab.checks import engine, notebook03, notebook04, registry, step_functions
 
 
+TRAINING_CHECKS = {"shortest_failing_length", "make_forecaster"}   # they say first that they train
+
+
 def run_check(capsys, name, fn):
     passed = getattr(checks, name)(fn)
     out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
+    if name in TRAINING_CHECKS:
+        announce, _, out = out.partition("\n")
+        assert announce.startswith(f"Checking {name}: it ") and "(about " in announce, announce
+    assert out.count("\n") == 1, f"a check prints exactly one line (after the training checks' first), got {out!r}"
     assert isinstance(passed, bool)
     assert out.startswith("✅ Well done:" if passed else "❌ Not yet:"), out
     return passed, out
@@ -306,6 +312,34 @@ def test_hints_in_two_stages(capsys):
         checks.hint("no_such_exercise")
     with pytest.raises(TypeError, match="name must be a string"):
         checks.hint(3)
+
+
+def test_an_error_in_the_students_code_is_reported_at_the_students_line(capsys):
+    def relu_with_max(x_t, h_prev, W, U, b):
+        z = x_t @ W.T + h_prev @ U.T + b
+        # np.maximum was meant: numpy reads z as the axis of the maximum
+        return np.max(0, z)
+
+    passed, out = run_check(capsys, "relu_rnn_step", relu_with_max)
+    line = inspect.getsourcelines(relu_with_max)[1] + 3
+    assert not passed and f"raised TypeError at line {line} of your code (`return np.max(0, z)`)" in out, out
+    assert "help() on it" in checks.hint("relu_rnn_step")
+    capsys.readouterr()
+    # an error raised by the student's own statement (no library frame below it) is found just the same
+    passed, out = run_check(capsys, "relu_rnn_step", lambda x_t, h_prev, W, U, b: 1 / 0)
+    assert not passed and "ZeroDivisionError at line" in out and "1 / 0" in out, out
+
+
+def test_a_hint_is_shown_once_in_a_notebook():
+    # hint() prints the text and returns it for code that wants it; IPython's display hook must not show the
+    # returned value again as the cell's result (an object with _ipython_display_ displays itself: as nothing).
+    IPython = pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+
+    text = checks.hint("optimizer_steps")
+    assert isinstance(text, str) and text == registry.GENERAL["optimizer_steps"]
+    assert DisplayFormatter().format(text) == ({}, {}), IPython.__version__
+    assert DisplayFormatter().format(str(text))[0], "a plain string would be shown"
 
 
 NOTEBOOK_01_04 = ("relu_rnn_step", "gru_step_cho", "optimizer_steps", "shortest_failing_length", "make_forecaster")

@@ -7,6 +7,9 @@ exercise module's hint tables, then in :data:`HINTS` here (the failures any chec
 """
 from __future__ import annotations
 
+import os
+import traceback
+
 import numpy as np
 
 PASS, FAIL = "✅ Well done:", "❌ Not yet:"
@@ -18,8 +21,10 @@ HINTS = {
                         "code{detail}.",
                         "Start from the exercise text and the stub's docstring: they say what goes in and what "
                         "comes out."),
-    "raised": ("{name} raised {detail}. Read the message, fix the function and run the check again.",
-               "Call your function yourself on small arrays and print the shapes of every intermediate result."),
+    "raised": ("{name} raised {detail}. Read the message, fix that line and run the check again.",
+               "The error comes from the line shown. Check that every function called on it does what you meant "
+               "with the arguments you give it (help() on it says what it takes and returns), then call your "
+               "function yourself on a small example and compare with what you expect."),
     "returned_none": ("{name} returned None: did you forget the `return`?",
                       "The last line of the function should return the result."),
     "not_array": ("{name} should return {detail}.", "Return a numpy array (or a list of rows)."),
@@ -34,6 +39,13 @@ HINTS = {
 }
 
 _last_failure = {}   # check name -> (hint key, detail) of its last failure
+
+
+class _Printed(str):
+    """Text already printed: a notebook shows it once, not again as the cell's result."""
+
+    def _ipython_display_(self):
+        pass
 
 
 class _NotYet(Exception):
@@ -57,10 +69,13 @@ def _hint_text(name, key, detail, stage, *tables):
     return text.format(name=name, detail=detail)
 
 
-def _run_check(name, body, *tables):
+def _run_check(name, body, *tables, announce=None):
     """Run ``body()`` (returns the success message or raises _NotYet); print one line; return True/False.
 
-    ``tables`` are the exercise's hint tables (key -> the two stages)."""
+    ``tables`` are the exercise's hint tables (key -> the two stages); ``announce``, for a check that trains, is
+    printed first (on a line of its own) so that a long check does not run in silence."""
+    if announce:
+        print(announce, flush=True)
     try:
         message = body()
     except _NotYet as exc:
@@ -88,7 +103,34 @@ def _call(fn, name, *args, **kwargs):
         raise _NotYet("library_cell", str(exc)) from None
     except Exception as exc:  # the student's bug becomes a hint, never a traceback in the check
         detail = _first_line(exc)
-        raise _NotYet("raised", type(exc).__name__ + (f": {detail}" if detail else "")) from None
+        where = _where_in_student_code(exc, fn)
+        raise _NotYet("raised", type(exc).__name__ + where + (f": {detail}" if detail else "")) from None
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _where_in_student_code(exc, fn):
+    """' at line N of your code (`source`)' for the deepest frame of the traceback in the student's code: the
+    file ``fn`` was written in (a notebook cell) or any other file outside rnnlab and the installed libraries;
+    '' when there is none (the error came from the arguments a library was given, shown by its message)."""
+    home = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    libraries = {os.path.dirname(os.path.abspath(p)) for p in (np.__file__, os.__file__)}
+
+    def students(frame):
+        path = os.path.abspath(frame.filename)
+        if frame.filename == home:
+            return True
+        return not (path.startswith(_PACKAGE) or "site-packages" in path or "dist-packages" in path
+                    or any(path.startswith(lib) for lib in libraries) or frame.filename.startswith("<frozen"))
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if students(f)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or "").strip()
+    code = f" (`{_first_line(line, 100)}`)" if line else ""
+    return f" at line {frame.lineno} of your code{code}"
 
 
 def _check_callable(fn, parameter="fn"):

@@ -50,7 +50,7 @@ HINTS = {
                            "Train with the seed you are given and the exercise's epoch budget, and return a "
                            "length whose run is not solved."),
     "not_shortest": ("{name} returned a failing length, but a shorter length in the list fails too.",
-                     "The lists are not always sorted."),
+                     "Print the list your function is given and the order in which it tries the lengths."),
 }
 
 
@@ -157,5 +157,7 @@ def shortest_failing_length(fn):
                     raise _NotYet("none_but_fails" if got is None else "not_shortest")
         return f"shortest_failing_length trains and finds where the simple RNN stops learning ({len(lists)} lists)."
 
-    return _run_check("shortest_failing_length", body, HINTS)
+    return _run_check("shortest_failing_length", body, HINTS,
+                      announce="Checking shortest_failing_length: it calls your function, then trains simple "
+                               "RNNs itself to confirm the answers (about 10-40 s)...")
 

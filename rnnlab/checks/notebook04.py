@@ -103,5 +103,7 @@ def make_forecaster(fn):
         return ("make_forecaster learns the rule and extrapolates: within 10% of the step on runs far from the "
                 "training range, with steps ten times larger and with steps thousands of times smaller.")
 
-    return _run_check("make_forecaster", body, HINTS)
+    return _run_check("make_forecaster", body, HINTS,
+                      announce="Checking make_forecaster: it trains your forecaster on new runs, then asks it for "
+                               "next numbers (about 10 s)...")
 

@@ -13,7 +13,7 @@ import rnnlab.checks.notebook05 as notebook05
 import rnnlab.checks.notebook06 as notebook06
 
 from .engine import HINTS as ENGINE_HINTS
-from .engine import _hint_text, _last_failure
+from .engine import _hint_text, _last_failure, _Printed
 from .step_functions import HINTS as STEP_HINTS
 
 # One module per notebook, in the notebooks' order: each declares CHECKS (exercise -> what its check tests),
@@ -41,7 +41,7 @@ FUNCTIONS = MappingProxyType({name: getattr(module, name) for module in NOTEBOOK
 
 def hint(name):
     """Print the second, stronger hint about the last failure of the check ``name`` (or about the exercise when
-    it has not failed); return the text."""
+    it has not failed); return the text (a notebook does not show it a second time as the cell's result)."""
     _check_name(name)
     if name in _last_failure:
         key, detail = _last_failure[name]
@@ -49,7 +49,7 @@ def hint(name):
     else:
         text = GENERAL[name]
     print(f"💡 {text}")
-    return text
+    return _Printed(text)
 
 
 def _check_name(name):
