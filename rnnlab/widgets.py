@@ -143,4 +143,17 @@ def experiment_widget(experiment="long_dependency"):
 
     button.on_click(on_click)
     controls = w.VBox([w.HBox([seq_len, hidden]), w.HBox([cell, backend, recipe]), w.HBox([epochs, seeds, button])])
-    return w.VBox([controls, out])
+    return _experiment_box(w)([controls, out])
+
+
+WIDGET_TEXT = "[Interactive: sliders and a Train button. Run the notebook's cells to use them.]"
+
+
+def _experiment_box(w):
+    """A VBox that reads as a sentence where widgets cannot be drawn (a notebook opened without running it, a
+    text viewer): ipywidgets 7 and 8 both take a widget's text/plain from its repr (cut at 110 characters)."""
+    class ExperimentBox(w.VBox):
+        def __repr__(self):
+            return WIDGET_TEXT
+
+    return ExperimentBox

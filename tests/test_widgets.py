@@ -69,6 +69,17 @@ def test_errors_in_the_callback_reach_the_student_as_one_line(capsys, monkeypatc
     assert len(out.splitlines()) == 1
 
 
+def test_a_widget_not_drawn_reads_as_a_sentence_not_as_its_children():
+    # Opened without running (or in a text viewer), a saved widget shows its text/plain: a sentence, not
+    # "VBox(children=(VBox(children=(HBox(...". The live view is still there for Jupyter to draw.
+    box = experiment_widget("adding")
+    bundle = box._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert bundle["text/plain"] == rnnlab.widgets.WIDGET_TEXT and len(rnnlab.widgets.WIDGET_TEXT) <= 110
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
+    assert isinstance(box, widgets.VBox) and _find(box, widgets.Button)
+
+
 def test_widget_rejects_unknown_experiment():
     with pytest.raises(ValueError, match="experiment must be one of"):
         experiment_widget("copy_task")
