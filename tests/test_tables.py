@@ -31,7 +31,12 @@ def test_shipped_tables_load_with_their_provenance():
             continue
         if name == "seq2seq":  # one row per run and test length
             assert list(table.columns) == tables.SEQ2SEQ_COLUMNS
-            assert len(table) == len(info["test_lengths"]) * (2 * len(info["seeds"]) + 2)
+            pads = info["pads"]   # the pads ablation: both of its arms for every one of its seeds
+            runs = 2 * len(info["seeds"]) + 2 + len(pads["models"]) * len(pads["seeds"])
+            assert len(table) == len(info["test_lengths"]) * runs
+            ablation = table[table.model.isin(pads["models"]) & (table.steps == pads["steps"])
+                             & table.seed.isin(pads["seeds"])]
+            assert len(ablation.groupby(["model", "seed"])) == len(pads["models"]) * len(pads["seeds"]) >= 20
             continue
         assert {"specs", "runs"} <= set(info)
         assert list(table.columns) == COLUMNS and len(table) == info["runs"]
