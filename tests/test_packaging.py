@@ -109,4 +109,5 @@ def test_archives_hold_every_package_file(archives):
         in_sdist = {m.name.removeprefix(prefix) for m in tf.getmembers() if m.isfile()}
     assert not expected - in_sdist, f"missing from the sdist: {sorted(expected - in_sdist)}"
     assert {"pyproject.toml", "README.md", "LICENSE"} <= in_sdist
-    assert not any(n.startswith(("instructor/", "notebooks/")) for n in in_sdist)
+    # nothing beside the package: tests/ holds working solutions of the exercises (the self-checks' tests)
+    assert not any(n.startswith(("instructor/", "notebooks/", "tests/", "benchmarks/", "tools/")) for n in in_sdist)
