@@ -177,7 +177,8 @@ def _run_all(name, runs, progress, on_run, n_jobs, store):
     """Run ``runs``, appending each finished one to ``store`` (when given) as it finishes."""
     results = [None] * len(runs)
     bar = tqdm(total=len(runs), desc=name, disable=not progress or len(runs) <= 1)
-    for index, row, history in _execute_all(runs, n_jobs, progress and len(runs) == 1):
+    # runs in this process also show their epoch bar under the bar over runs (workers turn theirs off)
+    for index, row, history in _execute_all(runs, n_jobs, progress):
         results[index] = (row, history)
         if store is not None:
             store.append(row, history)
