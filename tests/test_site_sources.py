@@ -41,17 +41,23 @@ def _model(name, **state):
 
 def test_the_saved_widgets_of_the_series_become_static_descriptions():
     assert WIDGET_NOTEBOOKS, "no notebook of the series saves a widget: this test reads nothing"
+    described = 0
     for path in WIDGET_NOTEBOOKS:
         text = path.read_text(encoding="utf-8")
         nb = widget_fallback.read_notebook(text)
         assert "widgets" not in nb.metadata
         shown = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
         assert VIEW not in shown and "VBox(children=" not in shown, path.name
-        blocks = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
-                  if "rnnlab-widget-fallback" in o.get("data", {}).get("text/html", "")]
-        assert len(blocks) == text.count(f'"{VIEW}"'), path.name
+        html_outputs = [o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])]
+        blocks = [h for h in html_outputs if "rnnlab-widget-fallback" in h]        # widgets with controls
+        bars = [h for h in html_outputs if "rnnlab-progress-fallback" in h]        # finished progress bars
+        assert len(blocks) + len(bars) == text.count(f'"{VIEW}"'), path.name
+        assert len(blocks) == text.count("experiment_widget("), path.name    # one per experiment widget
+        described += len(blocks)
         assert all("a slider from" in b and "a button, Train" in b for b in blocks), path.name
+        assert all(": a bar at " in b and "Interactive widget" not in b for b in bars), path.name
         assert nbformat.reads(text, as_version=4).metadata.get("widgets"), "the file itself keeps its widget state"
+    assert described >= 2, "the experiment widgets of 03 and 04 are described"
 
 
 def test_a_widget_is_described_by_its_controls_and_saved_values():
@@ -85,6 +91,7 @@ def test_progress_bars_and_labels_are_shown_as_text():
              "t": _model("HTMLModel", value=" 3/10 [00:01&lt;00:02]")}
     html = widget_fallback.read_notebook(_widget_notebook(state, {"model_id": "bar"})).cells[0].outputs[0]["data"]["text/html"]
     assert "<li>epochs</li><li>progress: a bar at 3.0 of 10.0</li><li>3/10 [00:01&lt;00:02]</li>" in html
+    assert "Interactive widget" not in html and "rnnlab-progress-fallback" in html   # nothing to use in it
 
 
 @pytest.mark.parametrize("state, view", [

@@ -44,15 +44,37 @@ def read_notebook(text):
     return nb
 
 
+INTERACTIVE = ("SliderModel", "DropdownModel", "ButtonModel", "CheckboxModel", "ToggleButtonModel", "TextModel",
+               "RadioButtonsModel", "SelectModel", "ToggleButtonsModel")
+
+
 def describe(model_id, state):
-    """HTML naming the controls of widget ``model_id`` in the saved widget ``state`` (``{model_id: model}``)."""
-    controls = _controls(model_id, state if isinstance(state, dict) else {}, 0)
+    """HTML naming the controls of widget ``model_id`` in the saved widget ``state`` (``{model_id: model}``): an
+    "Interactive widget" note for a widget with controls, a plain list for one that only reports (a finished
+    progress bar and its labels), which there is nothing to use in."""
+    state = state if isinstance(state, dict) else {}
+    controls = _controls(model_id, state, 0)
     items = "".join(f"<li>{html.escape(c)}</li>" for c in controls)
+    if items and not _has_controls(model_id, state, 0):
+        return f'<div class="rnnlab-progress-fallback"><ul>{items}</ul></div>'
+
     listing = f"<p>Its controls, as saved:</p><ul>{items}</ul>" if items else ""
     return ('<div class="rnnlab-widget-fallback admonition note"><p class="admonition-title">Interactive widget</p>'
             "<p>Here the notebook shows a widget, drawn and run by Python behind the page. To use it, open this "
             "notebook in Colab or Binder with the launch button at the top of the page and run its cells."
             f"</p>{listing}</div>")
+
+
+def _has_controls(model_id, state, depth):
+    """True when widget ``model_id`` or a widget inside it is something to use (a slider, a choice, a button...)."""
+    model = state.get(model_id) if isinstance(model_id, str) else None
+    if depth > MAX_DEPTH or not isinstance(model, dict) or not isinstance(model.get("state"), dict):
+        return False
+    if str(model.get("model_name", "")).endswith(INTERACTIVE):
+        return True
+    children = model["state"].get("children")
+    return isinstance(children, list) and any(
+        isinstance(child, str) and _has_controls(child.removeprefix("IPY_MODEL_"), state, depth + 1) for child in children)
 
 
 def _controls(model_id, state, depth):
