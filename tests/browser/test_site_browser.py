@@ -55,7 +55,8 @@ INSPECT = """async () => {
         figures: outputs.length,
         brokenFigures: outputs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute("src")),
         links: [...document.querySelectorAll("a[href]")].map(a => a.href),
-        widgetFallbacks: [...document.querySelectorAll(".rnnlab-widget-fallback")].map(w => w.querySelectorAll("li").length),
+        widgetFallbacks: [...document.querySelectorAll(".rnnlab-widget-fallback, .rnnlab-progress-fallback")]
+            .map(w => w.querySelectorAll("li").length),
     };
 }"""
 
