@@ -205,8 +205,10 @@ def sample(model, vocab, *, prime, length, temperature=1.0, seed=0):
         if not np.isfinite(z).all():
             raise ValueError(f"temperature={temperature} is too small: the logits divided by it overflow "
                              f"(largest logit {float(np.abs(logits).max()):.3g}); use a larger temperature")
-        p = np.exp(z - z.max())
-        drawn.append(int(rng.choice(len(p), p=p / p.sum())))
+        # Inverse-CDF draw: the first id whose running softmax total exceeds a uniform number (numpy's own
+        # Generator.choice draws the same way, so the texts match those of rng.choice on the same seed).
+        running = np.cumsum(np.exp(z - np.logaddexp.reduce(z)))
+        drawn.append(int(np.searchsorted(running / running[-1], rng.random(), side="right")))
         logits = feed(np.array(drawn[-1:], dtype=np.int64))
     return vocab.decode(np.array(drawn, dtype=np.int64))
 

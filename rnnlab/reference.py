@@ -33,23 +33,37 @@ def _prepare(x, weights, cell):
     return x, arrays, _PHI[weights.activation]
 
 
-def _gate(w, gate, x_t, h):
-    """W_gate x_t + U_gate h + b_gate, for a batch of row vectors."""
-    return x_t @ w[f"W_{gate}"].T + h @ w[f"U_{gate}"].T + w[f"b_{gate}"]
+def _stacked(w, gates):
+    """The weights of ``gates`` stacked the way the frameworks store them: (W, U, b) with one block of rows per
+    gate, so that one matrix product gives every gate's pre-activation at once."""
+    return (np.concatenate([w[f"W_{g}"] for g in gates]), np.concatenate([w[f"U_{g}"] for g in gates]),
+            np.concatenate([w[f"b_{g}"] for g in gates]))
+
+
+def _scan(x, h0, step):
+    """Run ``step(x_t, carry) -> (carry, output)`` over the time axis of x; the outputs stacked on axis 1."""
+    carry, outputs = h0, []
+    for x_t in np.moveaxis(x, 1, 0):
+        carry, out = step(x_t, carry)
+        outputs.append(out)
+    return carry, np.stack(outputs, axis=1)
 
 
 def rnn_forward(x, weights):
     """Simple (Elman) RNN; returns the hidden states, shape (batch, time, hidden).
 
         h_t = phi(W x_t + U h_{t-1} + b)
+
+    computed as phi([x_t, h_{t-1}] [W U]^T + b): one product with the input and the previous state side by side.
     """
     x, w, phi = _prepare(x, weights, "rnn")
-    h = np.zeros((x.shape[0], weights.hidden_size))
-    states = []
-    for t in range(x.shape[1]):
-        h = phi(x[:, t] @ w["W"].T + h @ w["U"].T + w["b"])
-        states.append(h)
-    return np.stack(states, axis=1)
+    joint = np.concatenate([w["W"], w["U"]], axis=1).T
+
+    def step(x_t, h):
+        h = phi(np.concatenate([x_t, h], axis=1) @ joint + w["b"])
+        return h, h
+
+    return _scan(x, np.zeros((x.shape[0], weights.hidden_size)), step)[1]
 
 
 def lstm_forward(x, weights):
@@ -62,21 +76,23 @@ def lstm_forward(x, weights):
         o_t = sigma(W_o x_t + U_o h_{t-1} + b_o)      output gate
         c_t = f_t * c_{t-1} + i_t * g_t
         h_t = o_t * phi(c_t)
+
+    The four pre-activations come from one product with the stacked weights, as in the frameworks.
     """
     x, w, phi = _prepare(x, weights, "lstm")
-    h = c = np.zeros((x.shape[0], weights.hidden_size))
-    hs, cs = [], []
-    for t in range(x.shape[1]):
-        x_t = x[:, t]
-        i = _sigmoid(_gate(w, "i", x_t, h))
-        f = _sigmoid(_gate(w, "f", x_t, h))
-        g = phi(_gate(w, "g", x_t, h))
-        o = _sigmoid(_gate(w, "o", x_t, h))
-        c = f * c + i * g
-        h = o * phi(c)
-        hs.append(h)
-        cs.append(c)
-    return np.stack(hs, axis=1), np.stack(cs, axis=1)
+    W, U, b = _stacked(w, "ifgo")
+    inputs = x @ W.T + b        # every step's input part at once: (batch, time, 4 * hidden)
+
+    def step(a_x, carry):
+        h, c = carry
+        a_i, a_f, a_g, a_o = np.split(a_x + h @ U.T, 4, axis=1)
+        c = _sigmoid(a_f) * c + _sigmoid(a_i) * phi(a_g)
+        h = _sigmoid(a_o) * phi(c)
+        return (h, c), np.concatenate([h, c], axis=1)
+
+    zeros = np.zeros((x.shape[0], weights.hidden_size))
+    hs, cs = np.split(_scan(inputs, (zeros, zeros), step)[1], 2, axis=2)
+    return hs, cs
 
 
 def gru_forward(x, weights):
@@ -87,21 +103,25 @@ def gru_forward(x, weights):
         n_t = phi(W_n x_t + b_n + r_t * (U_n h_{t-1} + b_hn))   if weights.reset_after (torch, Keras default)
         n_t = phi(W_n x_t + U_n (r_t * h_{t-1}) + b_n)          otherwise (Cho et al., Keras reset_after=False)
         h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+    The input parts of the three pre-activations come from one product with the stacked weights, as in the
+    frameworks; the recurrent part of the candidate is kept apart, since where the reset gate acts is the
+    difference between the two forms.
     """
     x, w, phi = _prepare(x, weights, "gru")
-    h = np.zeros((x.shape[0], weights.hidden_size))
-    states = []
-    for t in range(x.shape[1]):
-        x_t = x[:, t]
-        r = _sigmoid(_gate(w, "r", x_t, h))
-        z = _sigmoid(_gate(w, "z", x_t, h))
-        if weights.reset_after:
-            n = phi(x_t @ w["W_n"].T + w["b_n"] + r * (h @ w["U_n"].T + w["b_hn"]))
-        else:
-            n = phi(x_t @ w["W_n"].T + (r * h) @ w["U_n"].T + w["b_n"])
-        h = (1 - z) * n + z * h
-        states.append(h)
-    return np.stack(states, axis=1)
+    W, U, b = _stacked(w, "rzn")
+    hidden = weights.hidden_size
+    U_rz, U_n = U[:2 * hidden], U[2 * hidden:]
+    inputs = x @ W.T + b        # (batch, time, 3 * hidden)
+
+    def step(a_x, h):
+        a_r, a_z = np.split(a_x[:, :2 * hidden] + h @ U_rz.T, 2, axis=1)
+        r, z = _sigmoid(a_r), _sigmoid(a_z)
+        recurrent = r * (h @ U_n.T + w["b_hn"]) if weights.reset_after else (r * h) @ U_n.T
+        h = z * h + (1 - z) * phi(a_x[:, 2 * hidden:] + recurrent)
+        return h, h
+
+    return _scan(inputs, np.zeros((x.shape[0], hidden)), step)[1]
 
 
 def forward(x, weights):
