@@ -69,6 +69,7 @@ def main():
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
     env.pop("PYTHONPATH", None)   # the venv's own rnnlab, not a checkout on the path
     started = time.monotonic()
+    tested = commit()   # the tree the venv installs now: a commit made while the series runs is not what ran
     try:
         run([sys.executable, "-m", "venv", str(venv)], check=True)
         index = ["--extra-index-url", args.torch_index] if args.torch_index else []
@@ -99,7 +100,7 @@ def main():
              "`make test-versions` (benchmarks/colab_versions.py): the notebooks under nbval as `make test` runs them "
              "(--nbval-lax, the sanitizer, two workers), in a throw-away venv with the versions below. Pins: "
              "benchmarks/colab/requirements.txt; torch from the Makefile's COLAB_TORCH.", "",
-             f"Last run: {datetime.date.today().isoformat()}; machine: {machine()}; commit {commit()}; "
+             f"Last run: {datetime.date.today().isoformat()}; machine: {machine()}; commit {tested}; "
              f"Keras backend {args.keras_backend}; torch requested as `{args.torch}`"
              + (f" from {args.torch_index}" if args.torch_index else " from PyPI and the local indexes") + ".", ""]
     if args.note:
