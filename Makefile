@@ -114,6 +114,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/solve_rate_maps.py export ablations
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/char_lm.py run && $(BIN)/python benchmarks/char_lm.py export
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/seq2seq_attention.py run && $(BIN)/python benchmarks/seq2seq_attention.py export
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/lstm_gates.py
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/forecaster_check.py --jobs 2
 	$(BIN)/python benchmarks/notebook_series.py
 

@@ -1,7 +1,8 @@
 """Tables measured by the benchmarks and shipped inside the package, so a notebook (also on Colab) can load
 10-seed results that it could not recompute within its time budget. Each ``NAME.csv`` has the columns of
 :data:`rnnlab.results.COLUMNS` (``char_lm``: :data:`CHAR_LM_COLUMNS`, one row per evaluation of a run;
-``seq2seq``: :data:`SEQ2SEQ_COLUMNS`, one row per run and test length);
+``seq2seq``: :data:`SEQ2SEQ_COLUMNS`, one row per run and test length; ``gates``: :data:`GATES_COLUMNS`, one row
+per seed, precision and stage);
 ``NAME.json`` records how, where and when it was measured, and under ``files`` the sha256 and the row count
 (``.npz``: the array count) of each file shipped with the table, which every read checks before parsing."""
 from __future__ import annotations
@@ -25,15 +26,21 @@ TABLES = {
                "time, a 2-layer LSTM with dropout, 3 seeds, and one longer LSTM run (notebook 05)",
     "seq2seq": "GRU encoder-decoders with and without additive attention on string reversal: exact match against "
                "length, greedy and beam search, 6 seeds (notebook 06)",
+    "gates": "the gates of a small LSTM trained on the adding problem, measured from its weights: 20 seeds, float32 "
+             "and float64, trained and untrained (notebook 02)",
 }
 REGENERATE = "python benchmarks/solve_rate_maps.py run {name} && python benchmarks/solve_rate_maps.py export {name}"
 _REGENERATE = {"char_lm": "python benchmarks/char_lm.py run && python benchmarks/char_lm.py export",
-               "seq2seq": "python benchmarks/seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export"}
+               "seq2seq": "python benchmarks/seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export",
+               "gates": "python benchmarks/lstm_gates.py"}
 CHAR_LM_COLUMNS = ["model", "cell", "num_layers", "dropout", "hidden_size", "parameters", "budget_seconds",
                    "steps_budget", "seed", "steps", "seconds", "train_bpc", "val_bpc", "test_bpc"]
 SEQ2SEQ_COLUMNS = ["model", "hidden_size", "parameters", "steps", "seed", "length", "n_test", "greedy_correct",
                    "beam_correct", "train_seconds"]
-_COLUMNS = {"char_lm": CHAR_LM_COLUMNS, "seq2seq": SEQ2SEQ_COLUMNS}
+GATES_COLUMNS = ["dtype", "seed", "stage", "epochs", "val_mse", "solved", "train_seconds", "check_error", "i_marked",
+                 "i_other", "f_holding", "units_f_above_0_9", "keeper", "keeper_f_holding", "keeper_f_holding_min",
+                 "keeper_i_marked", "keeper_i_other", "keeper_c_step_marked", "keeper_c_step_other", "keeper_jump_corr"]
+_COLUMNS = {"char_lm": CHAR_LM_COLUMNS, "seq2seq": SEQ2SEQ_COLUMNS, "gates": GATES_COLUMNS}
 
 
 def _folder():

@@ -13,7 +13,8 @@ SHIPPED = resources.files("rnnlab") / "tables"
 COMMAND = {"maps": "solve_rate_maps.py run maps && python benchmarks/solve_rate_maps.py export maps",
            "ablations": "solve_rate_maps.py run ablations",
            "char_lm": "char_lm.py run && python benchmarks/char_lm.py export",
-           "seq2seq": "seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export"}
+           "seq2seq": "seq2seq_attention.py run && python benchmarks/seq2seq_attention.py export",
+           "gates": "python benchmarks/lstm_gates.py"}
 
 
 def _shipped_files(name):
