@@ -181,7 +181,7 @@ def beam(model, source, beam_width, max_len):
         logits, s, _ = model.step(torch.tensor([t[-1] for t in tokens]), torch.cat(s), states.expand(k, -1, -1),
                                   None if keys is None else keys[:k], last.expand(k, -1), mask.expand(k, -1))
         logp = torch.log_softmax(logits, dim=1) + torch.tensor(scores)[:, None]
-        best = torch.topk(logp.reshape(-1), beam_width)
+        best = torch.topk(logp.reshape(-1), min(beam_width, logp.numel()))   # a beam wider than the candidates keeps all
         open_ = []
         for score, flat in zip(best.values.tolist(), best.indices.tolist()):
             row, token = divmod(flat, logp.shape[1])

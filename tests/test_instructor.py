@@ -194,6 +194,40 @@ def test_instructor_guide_states_the_counts_of_exercises_toml():
         assert wrong not in guide, wrong
 
 
+def guide_self_checks():
+    """{exercise id: the text of its row's self-check column} from the guide's per-notebook tables."""
+    rows, notebook = {}, None
+    for line in (ROOT / "docs" / "instructor_guide.md").read_text().splitlines():
+        heading = re.match(r"### (\d\d) · ", line)
+        if line.startswith("#"):
+            notebook = heading.group(1) if heading else None
+        row = re.match(r"\| (\d+) \| .* \| ([^|]*) \|$", line)
+        if notebook and row:
+            rows[f"{notebook}-{row.group(1)}"] = row.group(2).strip()
+    return rows
+
+
+def test_discussion_exercises_a_student_can_check_alone_have_their_cell_above_the_answer():
+    """Where the guide names a self-check for a discussion exercise, a code cell tagged answer-output sits right
+    above the exercise's answer cell and asks for the student's prediction (or numbers) first; where it says
+    '—', there is none. Only the parameter counts of 02-3, worked out by hand, have no such cell."""
+    rows = guide_self_checks()
+    without = []
+    for entry in EXERCISES["discussion"]:
+        nb = cells(entry["notebook"])
+        answer = [i for i, c in enumerate(nb) if ANSWER_TAG in tags(c)
+                  and c["metadata"].get(RNNLAB_METADATA, {}).get(EXERCISE_KEY) == entry["id"]]
+        assert len(answer) == 1, entry["id"]
+        above = nb[answer[0] - 1]
+        has_cell = above["cell_type"] == "code" and ANSWER_OUTPUT_TAG in tags(above) and CHECK_TAG not in tags(above)
+        assert has_cell == (rows[entry["id"]] != "—"), entry["id"]
+        if has_cell:
+            assert re.search(r'^my_\w+ = (\.\.\.|"\.\.\.")', text(above), re.M), entry["id"]
+        else:
+            without.append(entry["id"])
+    assert without == ["02-3"], without
+
+
 # ------------------------------------------------------------------------------------------------- leak probe
 
 def package_text():
