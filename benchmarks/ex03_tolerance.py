@@ -57,7 +57,8 @@ def main():
     parser.add_argument("--draws", type=int, default=200)
     args = parser.parse_args()
     lines = [f"# Notebook 03's exercises: {args.draws} seeded draws of each self-check and hidden test", "",
-             provenance("numpy", "torch", "keras", "jax", "tensorflow"), "",
+             provenance("numpy", "torch", "keras", "jax", "tensorflow"),
+             f"Keras answers on the {__import__('keras').backend.backend()} backend (KERAS_BACKEND).", "",
              "| exercise | answer | self-check passed | hidden test passed | largest error | tolerance |",
              "|---|---|---|---|---|---|"]
     original_rng = notebook03._rng
