@@ -13,7 +13,7 @@ from rnnlab import checks
 from rnnlab.checks import engine, notebook03, notebook04, registry, step_functions
 
 
-TRAINING_CHECKS = {"shortest_failing_length", "make_forecaster"}   # they say first that they train
+TRAINING_CHECKS = {"make_forecaster"}   # it says first that it trains
 
 
 def run_check(capsys, name, fn):
@@ -40,8 +40,34 @@ def gru_cho(x_t, h, w):
     return (1 - z) * np.tanh(pre("n", r * h)) + z * h
 
 
-def steps(recipe, epochs=None):
-    return (recipe.epochs if epochs is None else epochs) * math.ceil(recipe.n_train / recipe.batch_size)
+def bias_for(steps, keep=0.5):
+    """sigmoid(b) ** steps == keep, solved for b by bisection (a route of its own, not the exercise's formula)."""
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise TypeError(f"steps must be an int, got {steps!r}")
+    if steps < 1 or not 0 < keep < 1:
+        raise ValueError(f"need steps >= 1 and 0 < keep < 1, got steps={steps}, keep={keep}")
+    low, high = -50.0, 50.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if (1 / (1 + math.exp(-middle))) ** steps < keep else (low, middle)
+    return (low + high) / 2
+
+
+def readout(states, bits, fit=None, scored=None, tie=0):
+    """The nearer-mean readout, one example and step at a time; fit and scored (row ranges) and tie change it."""
+    states, bits = np.asarray(states, dtype=np.float64), np.asarray(bits).astype(int)
+    B, T, _ = states.shape
+    fit = range(B // 2) if fit is None else fit
+    scored = range(B // 2, B) if scored is None else scored
+    if len({int(bits[i]) for i in fit}) < 2:
+        raise ValueError("bits: the first half holds one bit value")
+    accuracy = np.zeros(T)
+    for t in range(T):
+        means = [np.mean([states[i, t] for i in fit if bits[i] == v], axis=0) for v in (0, 1)]
+        for i in scored:
+            d0, d1 = (float(np.sum((states[i, t] - m) ** 2)) for m in means)
+            accuracy[t] += (1 if d1 < d0 or (d1 == d0 and tie) else 0) == bits[i]
+    return accuracy / len(scored)
 
 
 def stub(*args, **kwargs):
@@ -166,80 +192,129 @@ def test_library_cells_are_refused_and_restored(capsys):
         rnnlab.reference.forward(np.ones((1, 2, 2)), w)
 
 
-# ------------------------------------------------------------------------------------------------ counts
+# ------------------------------------------------------------------------------------------------ notebook 03
 
-def test_optimizer_steps_right_and_wrong(capsys):
-    from rnnlab.recipes import LONG_DEPENDENCY, NEXT_NUMBER
+def test_forget_bias_for_right_and_wrong(capsys):
+    assert run_check(capsys, "forget_bias_for", bias_for)[0]
 
-    assert run_check(capsys, "optimizer_steps", steps)[0]
+    def checked(rule):
+        def fn(steps, keep=0.5):
+            bias_for(steps, keep)   # refuses what the exercise refuses
+            return rule(steps, keep)
+        return fn
+
+    def rename(exc_type, text):
+        def fn(steps, keep=0.5):
+            try:
+                return bias_for(steps, keep)
+            except (TypeError, ValueError):
+                raise exc_type(text) from None
+        return fn
+
+    def accepts_fractional_steps(steps, keep=0.5):
+        return bias_for(int(steps) if steps > 0 else steps, keep)
+
     wrong = {
-        "not split evenly": lambda r, epochs=None: (epochs or r.epochs) * (r.n_train // r.batch_size),
-        "ignores its epochs": lambda r, epochs=None: r.epochs * math.ceil(r.n_train / r.batch_size),
-        "one epoch": lambda r, epochs=None: math.ceil(r.n_train / r.batch_size),
-        "as an int, got float": lambda r, epochs=None: float(steps(r, epochs)),
-        "as an int, got str": lambda r, epochs=None: "20",
-        "raised TypeError": lambda r: steps(r),
-        # right on the named recipes, and a count no mistake the check names could give elsewhere (a small
-        # constant such as 7 is now and then one epoch of a made-up recipe: the check then says "one epoch")
-        "wrong count": lambda r, epochs=None: steps(r) if epochs is None and steps(r) in (20, 1280) else 999_983,
-    }
-    answers = {str(steps(r, e)) for r in (*LONG_DEPENDENCY.values(), *NEXT_NUMBER.values()) for e in (None, 1)}
-    for nudge, fn in wrong.items():
-        passed, out = run_check(capsys, "optimizer_steps", fn)
-        assert not passed and nudge in out, out
-        assert not answers & set(re.findall(r"\d+", out)), f"a check must not print the answer: {out}"
-
-
-# ----------------------------------------------------------------------------------- functions that train
-
-def test_training_steps_counts_torch_optimiser_steps():
-    pytest.importorskip("torch")
-    with checks.training_steps() as counted:
-        one_torch_step()
-        one_torch_step()
-    assert counted[0] == 2
-    with checks.training_steps() as counted:
-        pass
-    assert counted[0] == 0
-
-
-def test_shortest_failing_length_logic(capsys, monkeypatch):
-    # The real check trains (see the slow tests in test_instructor.py); here the runs follow a rule that depends
-    # on the seed, and the functions under test take one real optimiser step to count as training.
-    def fake_solves(seq_len, seed):
-        return seq_len < 30 + seed % 20
-
-    monkeypatch.setattr(notebook03, "_simple_rnn_solves", fake_solves)   # where the check looks it up
-
-    def right(lengths, seed=0):
-        one_torch_step()
-        return next((T for T in sorted(lengths) if not fake_solves(T, seed)), None)
-
-    def unsorted(lengths, seed=0):
-        one_torch_step()
-        return next((T for T in lengths if not fake_solves(T, seed)), None)
-
-    assert run_check(capsys, "shortest_failing_length", right)[0]
-    wrong = {
-        "without training": lambda lengths, seed=0: max(lengths) if len(lengths) > 1 else None,
-        "a shorter length in the list fails too": unsorted,
-        "returned None": lambda lengths, seed=0: one_torch_step(),
-        "not in the list": lambda lengths, seed=0: one_torch_step() or 1000,
-        "an int": lambda lengths, seed=0: one_torch_step() or "50",
-        "succeeds": lambda lengths, seed=0: one_torch_step() or min(lengths),
-        "raised TypeError": lambda lengths: None,
+        "as one number (a float), got ndarray": checked(lambda steps, keep: np.array([bias_for(steps, keep)])),
+        "as one number (a float), got str": checked(lambda steps, keep: "3.7"),
+        "after one step, whatever the steps": checked(lambda steps, keep: math.log(keep / (1 - keep))),
+        "the logarithm of the gate value": checked(lambda steps, keep: math.log(keep) / steps),
+        "ignores its keep argument": checked(lambda steps, keep: bias_for(steps)),
+        "gives a wrong bias for steps=": checked(lambda steps, keep: bias_for(steps, keep) + 0.05),
+        "NaN or infinite": checked(lambda steps, keep: math.inf),
+        "raised TypeError": lambda steps: bias_for(steps),
+        "accepts steps=2.5": accepts_fractional_steps,
+        "raises ZeroDivisionError for a bad argument": lambda steps, keep=0.5: bias_for(steps, keep) if steps else 1 / 0,
+        "its message does not name the argument": rename(ValueError, "bad argument"),
+        "raises RuntimeError for a bad argument": rename(RuntimeError, "steps or keep"),
     }
     for nudge, fn in wrong.items():
-        passed, out = run_check(capsys, "shortest_failing_length", fn)
-        assert not passed and nudge in out, out
+        passed, out = run_check(capsys, "forget_bias_for", fn)
+        assert not passed and nudge in out, (nudge, out)
+        assert not re.search(r"\d\.\d\d", out), f"a check must not print a bias: {out}"
+    # a numpy float, a 0-d float array and an int-valued answer at the right place are numbers
+    assert run_check(capsys, "forget_bias_for", lambda steps, keep=0.5: np.float32(bias_for(steps, keep)))[0]
+    assert run_check(capsys, "forget_bias_for", lambda steps, keep=0.5: np.array(bias_for(steps, keep)))[0]
 
 
-def test_shortest_failing_length_check_gives_up_when_no_seed_fails(capsys, monkeypatch):
-    # The check looks for a seed at which two long lengths fail; if the recipe ever solved them all, it must say
-    # so instead of searching forever.
-    monkeypatch.setattr(notebook03, "_simple_rnn_solves", lambda seq_len, seed: True)
-    with pytest.raises(RuntimeError, match="found no seed in 20 .* recipe changed"):
-        checks.shortest_failing_length(lambda lengths, seed=0: one_torch_step())
+def test_forget_bias_for_check_covers_the_validation(capsys):
+    for bad in ({"steps": 0}, {"steps": -3}, {"steps": 2.5}, {"steps": 10, "keep": 0.0}, {"steps": 10, "keep": 1.0},
+                {"steps": 10, "keep": 1.5}):
+        def lets_one_through(steps, keep=0.5, bad=bad):
+            if {"steps": steps, **({"keep": keep} if "keep" in bad else {})} == bad:
+                return 1.0
+            return bias_for(steps, keep)
+        passed, out = run_check(capsys, "forget_bias_for", lets_one_through)
+        label = ", ".join(f"{k}={v:g}" for k, v in bad.items() if k in ("keep",) or len(bad) == 1)
+        assert not passed and f"accepts {label}" in out, (bad, out)
+
+
+def test_first_bit_readout_right_and_wrong(capsys):
+    assert run_check(capsys, "first_bit_readout", readout)[0]
+
+    def odd_split(states, bits):
+        B = len(states)
+        return readout(states, bits, fit=range((B + 1) // 2), scored=range((B + 1) // 2, B))
+
+    def per_sequence(states, bits):
+        B, T = np.shape(states)[:2]
+        right = np.array([readout(states, bits)[t] for t in range(T)])
+        return np.full(B - B // 2, right.mean())
+
+    def modifies(states, bits):
+        answer = readout(states, bits)
+        states *= 2
+        return answer
+
+    def unchecked(states, bits):
+        bits = np.asarray(bits).astype(int)
+        if len(set(bits[: len(bits) // 2].tolist())) < 2:
+            return np.full(np.shape(states)[1], 0.5)
+        return readout(states, bits)
+
+    def unnamed(states, bits):
+        try:
+            return readout(states, bits)
+        except ValueError:
+            raise ValueError("only one class") from None
+
+    wrong = {
+        "takes the class means over the whole batch":
+            lambda states, bits: readout(states, bits, fit=range(len(states))),
+        "on the half the means were computed from":
+            lambda states, bits: readout(states, bits, scored=range(len(states) // 2)),
+        "on the whole batch, not on its second half":
+            lambda states, bits: readout(states, bits, scored=range(len(states))),
+        "splits the batch in another place": odd_split,
+        "breaks an exact tie towards bit 1": lambda states, bits: readout(states, bits, tie=1),
+        "one value per sequence": per_sequence,
+        "one accuracy per step, shape": lambda states, bits: float(readout(states, bits).mean()),
+        "changes the arrays it is given": modifies,
+        "differ from the nearer-mean readout": lambda states, bits: 1 - readout(states, bits),
+        "does not raise ValueError when the first half holds only one bit value": unchecked,
+        "its message does not name the argument": unnamed,
+        "NaN or infinite": lambda states, bits: readout(states, bits) * np.nan,
+        "raised TypeError": lambda states: readout(states, None),
+    }
+    for nudge, fn in wrong.items():
+        with np.errstate(all="ignore"):
+            passed, out = run_check(capsys, "first_bit_readout", fn)
+        assert not passed and nudge in out, (nudge, out)
+
+
+def test_first_bit_readout_check_draws_no_near_ties():
+    # Every scored example is clear of a tie (or exactly on one, in the tie batch), so a float32 readout answers
+    # like the float64 reference on every call.
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        states, bits = notebook03._readout_batch(rng)
+        half, b = len(states) // 2, np.asarray(bits).astype(int)
+        m0, m1 = (states[:half][b[:half] == v].mean(axis=0) for v in (0, 1))
+        d0, d1 = (((states[half:] - m) ** 2).sum(-1) for m in (m0, m1))
+        assert np.all(np.abs(d0 - d1) > 1e-3 * (d0 + d1))
+        assert np.array_equal(readout(states.astype(np.float32), bits), readout(states, bits))
+        states, bits = notebook03._tie_batch(rng)
+        assert readout(states, bits)[0] != readout(states, bits, tie=1)[0]
 
 
 def test_make_forecaster_logic(capsys):
@@ -301,13 +376,13 @@ def test_stub_and_bad_arguments(capsys, name):
 
 def test_hints_in_two_stages(capsys):
     engine._last_failure.clear()
-    general = checks.hint("optimizer_steps")
-    assert "batch" in general and capsys.readouterr().out.startswith("💡")
-    run_check(capsys, "optimizer_steps", lambda r, epochs=None: float(steps(r, epochs)))
-    assert "int()" in checks.hint("optimizer_steps")
+    general = checks.hint("forget_bias_for")
+    assert "sigmoid" in general and capsys.readouterr().out.startswith("💡")
+    run_check(capsys, "forget_bias_for", lambda steps, keep=0.5: [bias_for(steps, keep)])
+    assert "plain float" in checks.hint("forget_bias_for")
     capsys.readouterr()
-    run_check(capsys, "optimizer_steps", steps)
-    assert checks.hint("optimizer_steps") == general, "a pass resets the hint to the general one"
+    run_check(capsys, "forget_bias_for", bias_for)
+    assert checks.hint("forget_bias_for") == general, "a pass resets the hint to the general one"
     with pytest.raises(ValueError, match="name must be one of"):
         checks.hint("no_such_exercise")
     with pytest.raises(TypeError, match="name must be a string"):
@@ -336,19 +411,19 @@ def test_a_hint_is_shown_once_in_a_notebook():
     IPython = pytest.importorskip("IPython")
     from IPython.core.formatters import DisplayFormatter
 
-    text = checks.hint("optimizer_steps")
-    assert isinstance(text, str) and text == registry.GENERAL["optimizer_steps"]
+    text = checks.hint("forget_bias_for")
+    assert isinstance(text, str) and text == registry.GENERAL["forget_bias_for"]
     assert DisplayFormatter().format(text) == ({}, {}), IPython.__version__
     assert DisplayFormatter().format(str(text))[0], "a plain string would be shown"
 
 
-NOTEBOOK_01_04 = ("relu_rnn_step", "gru_step_cho", "optimizer_steps", "shortest_failing_length", "make_forecaster")
+NOTEBOOK_01_04 = ("relu_rnn_step", "gru_step_cho", "forget_bias_for", "first_bit_readout", "make_forecaster")
 
 
 def test_hints_name_no_code():
     # Neither stage of the hints of notebooks 01-04 gives an equation or a call: no " = ", no "name(args)".
     code = "".join(inspect.getsource(f) for f in (step_functions._check_step, engine._call, engine._as_array,
-                                                  *(getattr(checks, name) for name in NOTEBOOK_01_04)))
+                                                  notebook03, *(getattr(checks, name) for name in NOTEBOOK_01_04)))
     keys = [key for key in registry.HINTS if f'"{key}"' in code] + ["relu_values", "gru_values"]
     keys += [key for key, _ in notebook04._FORECAST_TESTS]   # make_forecaster's keys live in that table
     assert len(keys) > 30
@@ -371,8 +446,8 @@ def test_one_module_per_notebook_declares_its_checks():
         raised |= {key for key, _ in getattr(module, "_FORECAST_TESTS", ())}
         assert raised <= {*module.HINTS, *engine.HINTS}, module.__name__   # the tables its check looks in
         names += list(module.CHECKS)
-    assert list(checks.CHECKS) == names == ["relu_rnn_step", "gru_step_cho", "optimizer_steps",
-                                            "shortest_failing_length", "make_forecaster", "sample_with_temperature",
+    assert list(checks.CHECKS) == names == ["relu_rnn_step", "gru_step_cho", "forget_bias_for",
+                                            "first_bit_readout", "make_forecaster", "sample_with_temperature",
                                             "dot_attention"]
     assert list(registry.GENERAL) == names
     with pytest.raises(TypeError):

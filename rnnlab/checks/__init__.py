@@ -19,7 +19,8 @@ What the checks test, in short (``CHECKS`` says it in full):
   framework's RNN/GRU cell or an rnnlab model instead of computing the step itself does not pass;
 - functions that must *train* are watched while they run: a function that takes no optimiser step (of a
   torch optimiser, or through ``rnnlab.train`` on any backend) does not pass, whatever it returns;
-- counts must be ``int``.
+- a result must be of the type the exercise states: a number where it asks for one number, an array of the
+  stated shape where it asks for an array.
 
 ``check(name, fn)`` runs one check by name. ``prediction(my_prediction, outcome, choices=...)`` compares the
 prediction you wrote down before running a "predict, then run" cell with what the cell measured.
@@ -31,7 +32,7 @@ from __future__ import annotations
 # holds notebook NN's checks with their descriptions and hints; registry.py combines those tables, read-only.
 from .notebook01 import relu_rnn_step
 from .notebook02 import gru_step_cho
-from .notebook03 import optimizer_steps, shortest_failing_length
+from .notebook03 import first_bit_readout, forget_bias_for
 from .notebook04 import make_forecaster
 from .notebook05 import sample_with_temperature
 from .notebook06 import dot_attention
@@ -39,6 +40,6 @@ from .predictions import prediction
 from .registry import CHECKS, check, hint
 from .watchers import library_cell_names, training_steps, without_library_cells
 
-__all__ = ["CHECKS", "check", "dot_attention", "gru_step_cho", "hint", "library_cell_names", "make_forecaster",
-           "optimizer_steps", "prediction", "relu_rnn_step", "shortest_failing_length", "training_steps", "without_library_cells",
-           "sample_with_temperature"]
+__all__ = ["CHECKS", "check", "dot_attention", "first_bit_readout", "forget_bias_for", "gru_step_cho", "hint",
+           "library_cell_names", "make_forecaster", "prediction", "relu_rnn_step", "sample_with_temperature",
+           "training_steps", "without_library_cells"]

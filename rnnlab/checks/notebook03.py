@@ -1,163 +1,310 @@
-"""The self-checks of notebook 03's coding exercises: ``optimizer_steps`` and ``shortest_failing_length``."""
+"""The self-checks of notebook 03's coding exercises: ``forget_bias_for`` and ``first_bit_readout``."""
 from __future__ import annotations
 
-import functools
+import math
+import numbers
 
 import numpy as np
 
-from .engine import _call, _check_callable, _NotYet, _rng, _run_check
-from .watchers import training_steps
+from ..settings import EXERCISE_TOLERANCE
+from .engine import _as_array, _call, _check_callable, _first_line, _NotYet, _rng, _run_check
+
+_BIAS_TOLERANCE = EXERCISE_TOLERANCE["forget_bias_for"]        # the hidden tests' too
+_READOUT_TOLERANCE = EXERCISE_TOLERANCE["first_bit_readout"]
 
 CHECKS = {
-    "optimizer_steps": "compares your count with the batches the trainer would draw, for the recipes of "
-                       "rnnlab.recipes and for random made-up recipes (n_train, batch_size, epochs drawn anew "
-                       "on every call), with and without an `epochs` override; the count must be an int",
-    "shortest_failing_length": "calls your function on three lists of lengths with a random seed (one of them in "
-                               "descending order, starting with two long lengths at which the simple RNN fails "
-                               "for its seed), checks that it trains, and "
-                               "runs the training itself to confirm that the length you return fails and every "
-                               "shorter length in the list succeeds (or, for None, that every length succeeds); "
-                               "about 10-40 s",
+    "forget_bias_for": (
+        "calls your function at 1, 2 and 3 steps and at random step counts up to 1000, with the default keep and "
+        "with random keep fractions between 0.05 and 0.95 (new ones on every call), and compares the bias with the "
+        f"one at which a fraction keep of the cell state survives that many steps (to within {_BIAS_TOLERANCE:g} "
+        "times one plus its size); the result must be a number, not an array; steps 0, -3 or 2.5 and keep 0, 1 or "
+        "1.5 must raise ValueError or TypeError with a message that names the argument"),
+    "first_bit_readout": (
+        "calls your function on random batches of states (9 to 40 sequences, odd and even, 3 to 12 steps, 1 to 6 "
+        "units, a first bit that fades over the steps; bits as ints or bools), drawn so that no example of the "
+        "second half is near a tie, and on a small batch with exact ties; compares the accuracies with the "
+        f"nearer-mean readout of the exercise (to within {_READOUT_TOLERANCE:g}); the result must have one "
+        "accuracy per step, the inputs must not be changed, and a first half with only one bit value must raise "
+        "ValueError naming bits"),
 }
 
 # hint(name) before any failure: about the exercise as a whole.
 GENERAL = {
-    "optimizer_steps": "Count what the trainer does: it draws batches of batch_size examples until the training "
-                       "set is used up, takes one step per batch, and repeats that every epoch.",
-    "shortest_failing_length": "Train once per length with the experiment of section 4 and the budget the "
-                               "exercise gives; the result of each run says whether it was solved. In which "
-                               "order should the lengths be tried?",
+    "forget_bias_for": ("With the input gate closed the cell state is multiplied by the forget gate at every step. "
+                        "Which gate value per step leaves the fraction keep after all the steps, and which bias "
+                        "gives that gate value through the sigmoid?"),
+    "first_bit_readout": ("For every step separately: learn one mean state per bit value from the first half of "
+                          "the batch, then score how often the nearer mean names the right bit on the second half."),
 }
 
 HINTS = {
-    "not_int": ("{name} should return the number of steps as an int, got {detail}.",
-                "A count is a whole number: use integer arithmetic or convert the result with int()."),
-    "epochs_ignored": ("{name} ignores its epochs argument.",
-                       "When epochs is given it replaces the recipe's own epoch count; otherwise use the recipe's."),
-    "round_down": ("{name} is off for a recipe whose training set does not split evenly into batches.",
-                   "The last batch of an epoch may be smaller than batch_size; it is still a step."),
-    "one_epoch": ("{name} returns the steps of one epoch: count every epoch.",
-                  "The total is over the whole training run."),
-    "wrong_count": ("{name} gives a wrong count for {detail}.",
-                    "Take a small made-up case (10 examples, batch 4, 2 epochs) and count the steps by hand."),
-    "not_length": ("{name} should return one of the lengths (an int) or None, got {detail}.",
-                   "Return the length itself, not the row, the result object or a flag."),
-    "not_in_list": ("{name} returned a length that is not in the list it was given.",
-                    "Only the lengths of the list are candidates."),
-    "none_but_fails": ("{name} returned None, but the simple RNN fails at one of the lengths.",
-                       "Look at the result of each run: which field says whether it reached the target?"),
-    "solves_at_returned": ("{name} returned a length at which the simple RNN succeeds (seed {detail}).",
-                           "Train with the seed you are given and the exercise's epoch budget, and return a "
-                           "length whose run is not solved."),
-    "not_shortest": ("{name} returned a failing length, but a shorter length in the list fails too.",
-                     "Print the list your function is given and the order in which it tries the lengths."),
+    "bias_not_number": ("{name} should return the bias as one number (a float), got {detail}.",
+                        "Convert the result to a plain float before returning it."),
+    "bias_no_power": ("{name} returns the bias that keeps the fraction keep after one step, whatever the steps.",
+                      "The gate acts once per step: the fraction that survives all the steps is the gate value "
+                      "multiplied by itself steps times."),
+    "bias_log": ("{name} returns the logarithm of the gate value, not the bias that produces it.",
+                 "The gate is the sigmoid of the bias: you need the inverse of the sigmoid, not of the exponential."),
+    "bias_keep_ignored": ("{name} ignores its keep argument.",
+                          "keep is the fraction of the cell state that should survive; 0.5 is only its default."),
+    "bias_wrong": ("{name} gives a wrong bias for {detail}.",
+                   "Check your formula by hand at one step: the sigmoid of your bias should be exactly keep."),
+    "not_validated": ("{name} accepts {detail}; it should raise ValueError or TypeError.",
+                      "steps must be a positive whole number and keep a fraction strictly between 0 and 1: test "
+                      "the arguments first and raise with a message that names the one that is wrong."),
+    "error_unnamed": ("{name} raises for {detail}, but its message does not name the argument.",
+                      "Write the argument's name in the message, so that the caller knows which one to fix."),
+    "wrong_error": ("{name} raises {detail} for a bad argument; raise ValueError or TypeError.",
+                    "A wrong value is a ValueError, a wrong type a TypeError."),
+    "readout_shape": ("{name} should return one accuracy per step, shape {detail}.",
+                      "The result has one entry per time step (axis 1 of states): average over the examples of "
+                      "the second half, not over the steps."),
+    "readout_axes": ("{name} returns one value per sequence: are the batch and time axes swapped?",
+                     "states is (batch, time, hidden): the examples are on axis 0, the steps on axis 1."),
+    "readout_whole_batch_means": ("{name} takes the class means over the whole batch.",
+                                  "Only the first half of the batch (rows 0 to batch // 2 - 1) may be used for the "
+                                  "means; the second half is held out to measure the accuracy."),
+    "readout_fit_half_scored": ("{name} measures the accuracy on the half the means were computed from.",
+                                "Score the second half of the batch (rows batch // 2 onwards): a readout looks "
+                                "better on the examples it was fitted on."),
+    "readout_whole_batch_scored": ("{name} measures the accuracy on the whole batch, not on its second half.",
+                                   "The rows the means came from must not be scored."),
+    "readout_halves": ("{name} splits the batch in another place than batch // 2.",
+                       "With an odd batch the first half is the smaller one: rows 0 to batch // 2 - 1."),
+    "readout_ties": ("{name} breaks an exact tie towards bit 1.",
+                     "When an example is exactly as far from both means the exercise says: bit 0."),
+    "readout_values": ("{name} gives accuracies that differ from the nearer-mean readout.",
+                       "Take one step of a small batch and work it by hand: the two means, the distance of each "
+                       "second-half example to each, the bit it is given, and the share that are right."),
+    "readout_inputs": ("{name} changes the arrays it is given.", "Compute on new arrays; do not write into states."),
+    "readout_one_class": ("{name} does not raise ValueError when the first half holds only one bit value.",
+                          "With only one bit value there is no second mean to compare with: raise ValueError with "
+                          "a message naming bits."),
 }
 
 
-def _batches_drawn(n_train, batch_size):
-    """How many batches the trainer draws in one pass over n_train examples (it slices them batch_size at a time)."""
-    return len(range(0, n_train, batch_size))
+# ------------------------------------------------------------------------------------------- forget_bias_for
+
+def _gate_bias(steps, keep):
+    """The bias b with sigmoid(b) ** steps == keep, written with the per-step log-fraction a = log(keep) / steps."""
+    a = math.log(keep) / steps
+    return a - math.log(-math.expm1(a))
 
 
-def optimizer_steps(fn):
-    """Check ``fn(recipe, epochs=None) -> int``, the total optimiser steps of a recipe (notebook 03)."""
+def _bias_close(got, want):
+    return abs(got - want) <= _BIAS_TOLERANCE * (1.0 + abs(want))
+
+
+def _bias_mistake(got, steps, keep, keep_given):
+    """The hint key for a wrong bias."""
+    if steps > 1 and _bias_close(got, _gate_bias(1, keep)):
+        return "bias_no_power"
+    if _bias_close(got, math.log(keep) / steps):
+        return "bias_log"
+    if keep_given and keep != 0.5 and _bias_close(got, _gate_bias(steps, 0.5)):
+        return "bias_keep_ignored"
+    return "bias_wrong"
+
+
+def _expect_refusal(fn, name, label, argument, **kwargs):
+    """``fn(**kwargs)`` must raise ValueError or TypeError naming ``argument``."""
+    try:
+        fn(**kwargs)
+    except NotImplementedError as exc:
+        raise _NotYet("not_implemented", _first_line(exc)) from None
+    except (ValueError, TypeError) as exc:
+        if argument not in str(exc):
+            raise _NotYet("error_unnamed", label) from None
+        return
+    except Exception as exc:  # the student's bug becomes a hint
+        raise _NotYet("wrong_error", type(exc).__name__) from None
+    raise _NotYet("not_validated", label)
+
+
+def forget_bias_for(fn):
+    """Check ``fn(steps, keep=0.5) -> float``: the forget-gate bias at which a fraction ``keep`` of an LSTM's cell
+    state survives ``steps`` steps with the input gate closed (notebook 03)."""
     _check_callable(fn)
+    name = "forget_bias_for"
 
     def body():
-        from ..recipes import LONG_DEPENDENCY, NEXT_NUMBER
+        rng = _rng()
+        cases = [(steps, None) for steps in (1, 2, 3)]
+        cases += [(int(rng.integers(4, 1001)), None) for _ in range(3)]
+        cases += [(int(rng.integers(1, 1001)), float(rng.uniform(0.05, 0.95))) for _ in range(8)]
+        cases += [(int(rng.integers(1, 4)), float(rng.uniform(0.05, 0.95)))]
+        for i in rng.permutation(len(cases)):
+            steps, keep = cases[int(i)]
+            got = _call(fn, name, steps) if keep is None else _call(fn, name, steps, keep=keep)
+            if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f":
+                got = got.item()
+            if isinstance(got, (bool, np.bool_)) or not isinstance(got, (numbers.Real, np.floating)):
+                raise _NotYet("bias_not_number", f"{type(got).__name__}")
+            got = float(got)
+            if not math.isfinite(got):
+                raise _NotYet("not_finite")
+            if not _bias_close(got, _gate_bias(steps, 0.5 if keep is None else keep)):
+                raise _NotYet(_bias_mistake(got, steps, 0.5 if keep is None else keep, keep is not None),
+                              f"steps={steps}" + ("" if keep is None else " and a keep other than 0.5"))
+        for label, argument, kwargs in (("steps=0", "steps", {"steps": 0}), ("steps=-3", "steps", {"steps": -3}),
+                                        ("steps=2.5", "steps", {"steps": 2.5}),
+                                        ("keep=0", "keep", {"steps": 10, "keep": 0.0}),
+                                        ("keep=1", "keep", {"steps": 10, "keep": 1.0}),
+                                        ("keep=1.5", "keep", {"steps": 10, "keep": 1.5})):
+            _expect_refusal(fn, name, label, argument, **kwargs)
+        return (f"{name} gives the forget-gate bias for {len(cases)} step counts and fractions (new ones each call) "
+                "and refuses bad arguments.")
 
-        name, rng = "optimizer_steps", _rng()
-        cases = [(f"LONG_DEPENDENCY[{k!r}]", r, None) for k, r in LONG_DEPENDENCY.items()]
-        cases += [(f"NEXT_NUMBER[{k!r}]", r, None) for k, r in NEXT_NUMBER.items()]
-        for i in range(6):
-            batch_size = int(rng.integers(8, 129))
-            n_train = batch_size * int(rng.integers(2, 40)) + (0 if i == 0 else int(rng.integers(1, batch_size)))
-            made_up = LONG_DEPENDENCY["rnnlab"].with_(name=f"made-up-{i}", n_train=n_train, batch_size=batch_size,
-                                                      epochs=int(rng.integers(2, 30)))
-            override = None if i % 2 else int(rng.integers(1, 50))
-            cases.append(("a made-up recipe", made_up, override))
-        cases.append(("NEXT_NUMBER['original']", NEXT_NUMBER["original"], int(rng.integers(2, 9))))
-        order = rng.permutation(len(cases))
-        for index in order:
-            label, recipe, epochs = cases[int(index)]
-            got = _call(fn, name, recipe) if epochs is None else _call(fn, name, recipe, epochs=epochs)
-            if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
-                raise _NotYet("not_int", type(got).__name__)
-            per_epoch = _batches_drawn(recipe.n_train, recipe.batch_size)
-            total_epochs = recipe.epochs if epochs is None else epochs
-            if got == per_epoch * total_epochs:
-                continue
-            if epochs is not None and got == per_epoch * recipe.epochs:
-                raise _NotYet("epochs_ignored")
-            if got == (recipe.n_train // recipe.batch_size) * total_epochs:
-                raise _NotYet("round_down")
-            if got == per_epoch:
-                raise _NotYet("one_epoch")
-            raise _NotYet("wrong_count", label + ("" if epochs is None else " with an epochs override"))
-        return f"optimizer_steps counts the optimiser steps of {len(cases)} recipes correctly (new ones each call)."
-
-    return _run_check("optimizer_steps", body, HINTS)
+    return _run_check(name, body, HINTS)
 
 
-@functools.lru_cache(maxsize=256)
-def _simple_rnn_solves(seq_len, seed):
-    """Does the simple RNN (torch) reach 99% validation accuracy within 10 epochs of the rnnlab recipe?"""
-    from ..experiments import run_experiment
+# ----------------------------------------------------------------------------------------- first_bit_readout
 
-    result = run_experiment("long_dependency", cells="rnn", seeds=[seed], seq_len=seq_len, epochs=10, progress=False)
-    return bool(result.rows[0]["solved"])
+def _bits01(bits):
+    """Bits given as ints or bools, as int64 zeros and ones."""
+    return (np.asarray(bits) != 0).astype(np.int64)
 
 
-def _seed_failing_at(lengths, rng, tries=20):
-    """A seed at which the simple RNN fails at every one of ``lengths``: with two such lengths in descending order,
-    an answer taken in list order (not the shortest) is wrong, so skipping the sort is caught on every call."""
-    for _ in range(tries):
-        seed = int(rng.integers(1000))
-        if not any(_simple_rnn_solves(int(T), seed) for T in lengths):
-            return seed
-    raise RuntimeError(f"the check found no seed in {tries} at which the simple RNN fails at all of {lengths}; "
-                       "has the long-dependency recipe changed?")
+def _nearer_mean_accuracy(states, bits, fit):
+    """Accuracy per step on rows ``fit:`` of the readout whose means come from rows ``:fit``; written through the
+    sign of (x - midpoint) . (m1 - m0), which is the comparison of the two distances."""
+    accuracies = np.empty(states.shape[1])
+    for t in range(states.shape[1]):
+        fitted, held = states[:fit, t], states[fit:, t]
+        m0, m1 = fitted[bits[:fit] == 0].mean(axis=0), fitted[bits[:fit] == 1].mean(axis=0)
+        side = (held - (m0 + m1) / 2) @ (m1 - m0)
+        accuracies[t] = np.mean((side > 0) == (bits[fit:] == 1))
+    return accuracies
 
 
-def _length_lists(rng):
-    """Three lists: a shuffled mix of middle lengths, short lengths only, and descending with two long lengths
-    (last: finding a seed at which both long lengths fail costs training runs)."""
-    long = sorted(rng.choice(np.arange(60, 121, 5), size=2, replace=False).tolist(), reverse=True)
-    middle = rng.choice(np.arange(22, 49), size=4, replace=False).tolist()   # where the seed decides
-    short = sorted(rng.choice(np.arange(5, 11), size=2, replace=False).tolist(), reverse=True)
-    return [middle, short, [*long, int(rng.integers(6, 11))]]
+def _nearer_mean_labels(states, fit_rows, fit_bits, rows):
+    """Per step, the bit of the nearer mean (means from ``fit_rows``) for the examples ``rows``: (len(rows), T)."""
+    m0 = states[fit_rows][fit_bits == 0].mean(axis=0)
+    m1 = states[fit_rows][fit_bits == 1].mean(axis=0)
+    x = states[rows]
+    return (((x - m1) ** 2).sum(-1) < ((x - m0) ** 2).sum(-1)).astype(int)
 
 
-def shortest_failing_length(fn):
-    """Check ``fn(lengths, seed=0)``: the shortest T in ``lengths`` at which the simple RNN does not reach 99%
-    validation accuracy within 10 epochs of the rnnlab recipe (torch), or None (notebook 03).
+def _readout_batch(rng):
+    """States with a first bit that fades over the steps, and bits with both values in the first half; every
+    second-half example is redrawn until its two squared distances differ by more than a thousandth of their sum."""
+    while True:
+        B, T = int(rng.integers(9, 41)), int(rng.integers(3, 13))
+        if B != T and B - B // 2 != T:
+            break
+    H = int(rng.integers(1, 7))
+    half = B // 2
+    bits = rng.integers(2, size=B)
+    bits[int(rng.integers(half))], bits[half - 1 - int(rng.integers(half - 1))] = 0, 1
+    if bits[:half].min() == bits[:half].max():
+        bits[0], bits[1] = 0, 1
+    strength = 3.0 * 0.5 ** np.arange(T) * rng.uniform(0.5, 1.5, size=T)
+    direction = rng.normal(size=(T, H))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    offset = rng.normal(size=(T, H))
 
-    The check calls ``fn`` on three lists with a random seed, requires it to train, and runs the training itself
-    to confirm the answer (about 10-40 s: it also trains until it finds a seed at which two long lengths fail)."""
+    def draw(rows):
+        sign = (2 * bits[rows] - 1)[:, None, None]
+        return offset + sign * strength[:, None] * direction + rng.normal(size=(len(rows), T, H))
+
+    states = draw(np.arange(B))
+    m0 = states[:half][bits[:half] == 0].mean(axis=0)
+    m1 = states[:half][bits[:half] == 1].mean(axis=0)
+    for _ in range(1000):
+        d0, d1 = ((states[half:] - m0) ** 2).sum(-1), ((states[half:] - m1) ** 2).sum(-1)
+        near = np.abs(d0 - d1) <= 1e-3 * (d0 + d1)
+        if not near.any():
+            break
+        rows, steps = np.nonzero(near)
+        states[half + rows, steps] = draw(half + rows)[np.arange(len(rows)), steps]
+    else:
+        raise RuntimeError("could not draw a batch without near ties")
+    return states, (bits.astype(bool) if rng.random() < 0.3 else bits)
+
+
+def _tie_batch(rng):
+    """Small whole-number states where some second-half examples lie exactly between the two means at step 0."""
+    a, b = rng.integers(-4, 5, size=3) * 2, rng.integers(-4, 5, size=3) * 2
+    b[0] = a[0] + 4
+    fit_bits = np.array([0, 1, 0, 1])
+    held_bits = np.array([0, 1, 1, 1, 0])
+    states = np.zeros((9, 2, 3))
+    states[:4, 0] = np.where(fit_bits[:, None] == 1, b, a)
+    states[4:, 0] = (a + b) / 2                           # all five held-out examples at the midpoint: a tie
+    states[:4, 1] = np.where(fit_bits[:, None] == 1, b, a)
+    states[4:, 1] = np.where(held_bits[:, None] == 1, b, a) + rng.integers(-1, 2, size=(5, 3))
+    return states, np.concatenate([fit_bits, held_bits])
+
+
+def _readout_mistake(got, states, bits):
+    """The hint key for accuracies that differ from the readout's."""
+    B = len(states)
+    half, b = B // 2, _bits01(bits)
+    everything, first, second = np.arange(B), np.arange(half), np.arange(half, B)
+    tried = [
+        ("readout_whole_batch_means", everything, second),
+        ("readout_fit_half_scored", first, first),
+        ("readout_whole_batch_scored", first, everything),
+    ]
+    if B % 2:
+        tried.append(("readout_halves", np.arange(half + 1), np.arange(half + 1, B)))
+    for key, fit_rows, rows in tried:
+        if len(set(b[fit_rows])) < 2 or len(rows) == 0:
+            continue
+        labels = _nearer_mean_labels(states, fit_rows, b[fit_rows], rows)
+        if np.allclose(got, (labels == b[rows, None]).mean(axis=0), atol=_READOUT_TOLERANCE):
+            return key
+    return "readout_values"
+
+
+def first_bit_readout(fn):
+    """Check ``fn(states, bits) -> accuracies (time,)``: per step, the accuracy on the second half of the batch of
+    naming each example's first bit by the nearer of the two class-mean states of the first half (notebook 03)."""
     _check_callable(fn)
+    name = "first_bit_readout"
+
+    def run(states, bits):
+        copies = states.copy(), bits.copy()
+        got = _call(fn, name, states, bits)
+        if not (np.array_equal(copies[0], states) and np.array_equal(copies[1], bits)):
+            raise _NotYet("readout_inputs")
+        got = _as_array(got, name, f"one accuracy per step, shape ({states.shape[1]},)")
+        B, T = states.shape[:2]
+        if got.shape in ((B,), (B - B // 2,)) and got.shape != (T,):
+            raise _NotYet("readout_axes")
+        if got.shape != (T,):
+            raise _NotYet("readout_shape", f"({T},) for {T} steps, got {got.shape}")
+        if not np.all(np.isfinite(got)):
+            raise _NotYet("not_finite")
+        return got
 
     def body():
-        name, rng = "shortest_failing_length", _rng()
-        lists = _length_lists(rng)
-        for i, lengths in enumerate(lists):
-            seed = _seed_failing_at(lengths[:2], rng) if i == len(lists) - 1 else int(rng.integers(1000))
-            with training_steps() as steps:
-                got = _call(fn, name, [int(T) for T in lengths], seed=seed)
-            if not steps[0]:
-                raise _NotYet("no_training")
-            if got is not None and (isinstance(got, bool) or not isinstance(got, (int, np.integer))):
-                raise _NotYet("not_length", type(got).__name__)
-            if got is not None and got not in lengths:
-                raise _NotYet("not_in_list")
-            for T in [T for T in lengths if got is None or T <= got]:   # the runs that decide the answer
-                solved = _simple_rnn_solves(int(T), seed)
-                if T == got and solved:
-                    raise _NotYet("solves_at_returned", str(seed))
-                if T != got and not solved:
-                    raise _NotYet("none_but_fails" if got is None else "not_shortest")
-        return f"shortest_failing_length trains and finds where the simple RNN stops learning ({len(lists)} lists)."
+        rng = _rng()
+        batches = [_readout_batch(rng) for _ in range(12)]
+        batches.insert(int(rng.integers(1, len(batches))), _tie_batch(rng))
+        for states, bits in batches:
+            got = run(states, bits)
+            want = _nearer_mean_accuracy(states, _bits01(bits), len(states) // 2)
+            if not np.allclose(got, want, atol=_READOUT_TOLERANCE, rtol=0):
+                if states.shape == (9, 2, 3) and np.allclose(got[1:], want[1:], atol=_READOUT_TOLERANCE):
+                    raise _NotYet("readout_ties")
+                raise _NotYet(_readout_mistake(got, states, bits))
+        states, bits = _readout_batch(rng)
+        bits = _bits01(bits)
+        bits[: len(bits) // 2] = int(rng.integers(2))
+        bits[len(bits) // 2:] = rng.integers(0, 2, size=len(bits) - len(bits) // 2)
+        try:
+            fn(states, bits)
+        except NotImplementedError as exc:
+            raise _NotYet("not_implemented", _first_line(exc)) from None
+        except ValueError as exc:
+            if "bits" not in str(exc):
+                raise _NotYet("error_unnamed", "a first half with one bit value") from None
+        except Exception as exc:  # the student's bug becomes a hint
+            raise _NotYet("wrong_error", type(exc).__name__) from None
+        else:
+            raise _NotYet("readout_one_class")
+        return (f"{name} reads the first bit step by step like the nearer-mean readout on {len(batches)} batches "
+                "(new ones each call), ties included, and refuses a first half with one bit value.")
 
-    return _run_check("shortest_failing_length", body, HINTS,
-                      announce="Checking shortest_failing_length: it calls your function, then trains simple "
-                               "RNNs itself to confirm the answers (about 10-40 s)...")
-
+    return _run_check(name, body, HINTS)

@@ -1,9 +1,0 @@
-# kind: kills its kernel: SystemExit from inside the function, which a test that catches only Exception lets
-# through (and an answer cell that raises it at its top level after the definition).
-
-
-def optimizer_steps(recipe, epochs=None):
-    raise SystemExit(0)
-
-
-raise SystemExit("the grading stops here")
