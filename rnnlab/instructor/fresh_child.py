@@ -188,6 +188,28 @@ def _write(workdir, payload, arrays):
     os.replace(os.path.join(workdir, "result.json.part"), os.path.join(workdir, "result.json"))
 
 
+def _self_checks_disabled():
+    """Every function of the notebooks' self-check modules replaced by one that raises, before the submission runs.
+
+    A self-check must compute what it compares with, so those modules hold a reference answer to each coding
+    exercise (under private names). Nothing here needs them (this module uses only the engine and the watchers),
+    so a graded function that calls one, however it was imported, fails instead of being answered by it."""
+    import types
+
+    def blocked(*args, **kwargs):
+        raise Refused("the graded function calls rnnlab's self-checks instead of computing its answer")
+
+    package = sys.modules.get("rnnlab.checks")
+    for name, module in _list(sys.modules.items()):
+        if not (name.startswith("rnnlab.checks.notebook") or name == "rnnlab.checks.step_functions"):
+            continue
+        for attr, value in _list(vars(module).items()):
+            if _isinstance(value, types.FunctionType) and value.__module__ == name:
+                setattr(module, attr, blocked)
+                if package is not None and _getattr(package, attr, None) is value:
+                    setattr(package, attr, blocked)
+
+
 def main(workdir):
     with _open(os.path.join(workdir, "inputs.pkl"), "rb") as f:
         inputs = pickle.load(f)   # written by the grading process before the submission's code exists here
@@ -198,6 +220,7 @@ def main(workdir):
     grading = sys.modules[__name__]
     name = program["name"]
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    _self_checks_disabled()
     for statement in program["statements"]:
         try:
             _exec(_compile(statement, "<submission>", "exec"), namespace)
