@@ -249,7 +249,11 @@ def test_forget_bias_for_check_covers_the_validation(capsys):
         assert not passed and f"accepts {label}" in out, (bad, out)
 
 
-def test_first_bit_readout_right_and_wrong(capsys):
+@pytest.mark.parametrize("seed", range(25))
+def test_first_bit_readout_right_and_wrong(capsys, monkeypatch, seed):
+    # The check draws new batches on every call: each seed is one such call, replayed. The wrong answers below are
+    # each named only on some draws if the check's diagnosis is loose (an odd split once passed for a tie rule).
+    monkeypatch.setattr(notebook03, "_rng", lambda: np.random.default_rng(seed))
     assert run_check(capsys, "first_bit_readout", readout)[0]
 
     def odd_split(states, bits):
@@ -315,6 +319,33 @@ def test_first_bit_readout_check_draws_no_near_ties():
         assert np.array_equal(readout(states.astype(np.float32), bits), readout(states, bits))
         states, bits = notebook03._tie_batch(rng)
         assert readout(states, bits)[0] != readout(states, bits, tie=1)[0]
+
+
+def test_first_bit_readout_check_drops_a_batch_it_cannot_clear():
+    # When the two class means coincide at a step, almost every example there is a near tie: redrawing examples
+    # cannot clear them, so the batch is given up (and _readout_batch draws another) instead of failing the check.
+    bits = np.array([0, 1, 0, 1, 0, 1, 1, 0])
+    rng = np.random.default_rng(0)
+
+    def draw(rows):
+        return rng.normal(size=(len(rows), 2, 1)) + 5.0
+
+    states = np.full((8, 2, 1), 5.0)
+    states[:4, 1, 0] = [1.0, 1.0, 3.0, 3.0]          # step 1: class means 2 and 2
+    states[:4, 0, 0] = [0.0, 4.0, 0.0, 4.0]          # step 0: class means 0 and 4
+    assert notebook03._clear_near_ties(states.copy(), bits, draw) is None
+    states[:4, 1, 0] = [0.0, 4.0, 0.0, 4.0]
+    states[4:] = 2.0                                  # the second half on the midpoint: exact ties at both steps
+    cleared = notebook03._clear_near_ties(states.copy(), bits, draw)
+    assert cleared is not None and not np.array_equal(cleared[4:], states[4:])   # the midpoint examples redrawn
+
+    tries = iter([None, None, "the third batch"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(notebook03, "_readout_batch_once", lambda rng: next(tries))
+        assert notebook03._readout_batch(rng) == "the third batch"
+        patch.setattr(notebook03, "_readout_batch_once", lambda rng: None)
+        with pytest.raises(RuntimeError, match="near ties"):
+            notebook03._readout_batch(rng)
 
 
 def test_make_forecaster_logic(capsys):

@@ -157,6 +157,32 @@ def test_stub_and_cheats_fail_self_check_and_hidden_tests(name, path):
     assert not verdict.passed and verdict.message, verdict
 
 
+def test_readout_hidden_test_drops_a_batch_it_cannot_clear():
+    # The hidden test of first_bit_readout redraws scored examples near a tie; where the two class means coincide
+    # at a step almost every example is one, so that batch is dropped and another drawn (CI once met such a batch
+    # and the grader failed with "no batch clear of ties").
+    import importlib.util
+    import numpy as np
+    spec = importlib.util.spec_from_file_location("hidden_first_bit_readout", INSTRUCTOR / "tests" / "first_bit_readout.py")
+    hidden = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hidden)
+    rng = np.random.default_rng(0)
+    bits = np.array([0, 1, 0, 1, 0, 1, 1, 0])
+    states = np.full((8, 2, 1), 2.0)
+    states[:4, 0, 0] = [0.0, 4.0, 0.0, 4.0]              # step 0: means 0 and 4, the second half on the midpoint
+    states[:4, 1, 0] = [1.0, 1.0, 3.0, 3.0]              # step 1: means 2 and 2, every example a tie
+    assert hidden._clear_of_ties(states.copy(), bits, rng, lambda bit: rng.normal(size=(2, 1)) + 5.0) is None
+    states[:4, 1, 0] = [0.0, 4.0, 0.0, 4.0]
+    cleared = hidden._clear_of_ties(states.copy(), bits, rng, lambda bit: rng.normal(size=(2, 1)) + 5.0)
+    assert cleared is not None and np.all(cleared[4:] != 2.0)
+    tries = iter([None, None, "the third batch"])
+    hidden._batch_once = lambda rng: next(tries)
+    assert hidden._batch(rng) == "the third batch"
+    hidden._batch_once = lambda rng: None
+    with pytest.raises(RuntimeError, match="no batch clear of ties"):
+        hidden._batch(rng)
+
+
 KINDS = ("rewrites what runs after it", "answers that compare equal to anything",
          "reads the grader from the caller's stack frames", "kills its kernel")
 
