@@ -18,7 +18,9 @@ def machine():
 
 def commit():
     """The short git commit of the benchmarked tree ('… plus uncommitted changes to rnnlab/' when the package
-    differs from it), or 'unknown' outside a checkout."""
+    differs from it), or 'unknown' outside a checkout. rnnlab/tables/ is left out of that comparison: the stored
+    tables are what the benchmarks write, not code they measure, and a script that writes its table before it asks
+    for the commit would otherwise always report its own output as a change."""
     import subprocess
 
     def git(*args):
@@ -26,7 +28,7 @@ def commit():
                               cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
 
     try:
-        dirty = git("status", "--porcelain", "--", "../rnnlab")
+        dirty = git("status", "--porcelain", "--", "../rnnlab", ":(exclude)../rnnlab/tables")
         return git("rev-parse", "--short", "HEAD") + (" plus uncommitted changes to rnnlab/" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
